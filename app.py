@@ -1,0 +1,74 @@
+"""热线直播台 (Hotline On-Air Console): the application factory.
+
+``python app.py`` serves the console with eventlet (what the README's run command does);
+``flask --app app <command>`` reaches the CLI (db upgrade, users, demo, schedule import).
+"""
+
+from __future__ import annotations
+
+if __name__ == "__main__":
+    # eventlet must patch sockets and threads before anything else imports them.
+    import eventlet
+
+    eventlet.monkey_patch()
+
+import os
+from typing import Any
+
+from flask import Flask
+
+import config
+from core import i18n
+from core.api import register_error_handlers
+from core.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    config.load(app, overrides)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    socketio.init_app(
+        app,
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
+        # Seats live on the same origin; other origins must not drive a show.
+        cors_allowed_origins=[],
+    )
+    register_error_handlers(app)
+    i18n.init_app(app)
+    _register_parts(app)
+    return app
+
+
+def _register_parts(app: Flask) -> None:
+    # Imported here so that every model is known before the CLI or a request needs it.
+    import console.realtime  # noqa: F401  (registers the seats' Socket.IO handlers)
+    import console.telephony_link  # noqa: F401  (registers the line server's namespace)
+    from broadcast.cli import schedule_cli
+    from broadcast.views import bp as broadcast_bp
+    from console.api import bp as console_api_bp
+    from console.demo import demo_cli
+    from console.views import bp as console_bp
+    from console.webchannel import bp as webchannel_bp
+    from core.accounts import bp as auth_bp
+    from core.accounts import users_cli
+
+    for blueprint in (auth_bp, broadcast_bp, console_bp, console_api_bp, webchannel_bp):
+        app.register_blueprint(blueprint)
+    for group in (users_cli, schedule_cli, demo_cli):
+        app.cli.add_command(group)
+
+
+if __name__ == "__main__":
+    application = create_app()
+    socketio.run(
+        application,
+        host=os.environ.get("HOTLINE_HTTP_HOST", "127.0.0.1"),
+        port=int(os.environ.get("HOTLINE_HTTP_PORT", "5000")),
+    )

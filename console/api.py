@@ -1,0 +1,350 @@
+"""The console's HTTP JSON API: every action a seat takes (documented in docs/api.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from flask import Blueprint, jsonify
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from sqlalchemy import or_, select
+
+from broadcast.models import AirSession, Guest, Section, Unit
+from console import flow, matching
+from console.models import (
+    BlockedNumber,
+    Call,
+    Category,
+    Channel,
+    ChatMessage,
+    Outcome,
+    Satisfaction,
+    Urgency,
+)
+from console.realtime import may_sit, snapshot
+from console.serialize import call_json, record_json
+from console.summary import session_summary
+from core.accounts import Role, roles_required
+from core.api import ApiError, parse
+from core.extensions import db
+
+bp = Blueprint("console_api", __name__, url_prefix="/api")
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=256)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=512)]
+Para = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Body = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=32, pattern=r"^[0-9+\-*# ()]*$")]
+
+PRODUCER = (Role.PRODUCER,)
+ON_AIR_DESK = (Role.HOST, Role.PRODUCER)
+CLERK_DESK = (Role.CLERK, Role.PRODUCER)
+
+
+class CardFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    caller_name: Name | None = None
+    district: Name | None = None
+    address: Line | None = None
+    contact_number: Phone | None = None
+    category: Category | None = None
+    unit_id: int | None = None
+    section_id: int | None = None
+    subject: Line | None = None
+    details: Body | None = None
+    anonymous: bool | None = None
+    consent_publish: bool | None = None
+    urgency: Urgency | None = None
+    host_note: Note | None = None
+
+
+class CardPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int
+    changes: CardFields
+    base: dict[str, Any] | None = None
+
+
+class ManualCall(CardFields):
+    caller_number: Phone | None = None
+
+
+class RecordBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int | None = None
+    outcome: Outcome | None = None
+    answer: Body | None = None
+    commitment_what: Para | None = None
+    commitment_due: date | None = None
+    commitment_how: Para | None = None
+    satisfaction: Satisfaction | None = None
+
+
+class QueueOrder(BaseModel):
+    order: list[int]
+
+
+class ChatBody(BaseModel):
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    seat: Annotated[str, StringConstraints(pattern="^(producer|host)$")]
+
+
+class BlockBody(BaseModel):
+    number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=32, pattern=r"^[0-9+\-*#]+$")]
+    reason: Line = ""
+
+
+class TransferBody(BaseModel):
+    three_way: bool = False
+
+
+class PresenceBody(BaseModel):
+    present: bool
+
+
+# --- loading with access checks -------------------------------------------------------------------
+
+
+def _session(session_id: int, seat: str) -> AirSession:
+    session = db.session.get(AirSession, session_id)
+    if session is None:
+        raise ApiError(404, "not_found", _("No such session."))
+    if not may_sit(current_user, seat, session):
+        raise ApiError(403, "forbidden", _("Your role may not do this."))
+    return session
+
+
+def _call(call_id: int, seat: str) -> Call:
+    call = db.session.get(Call, call_id)
+    if call is None:
+        raise ApiError(404, "not_found", _("No such call."))
+    _session(call.session_id, seat)
+    return call
+
+
+def _check_routing(fields: dict[str, Any], call: Call | None = None) -> None:
+    """The unit and section on a card must exist and belong together."""
+    unit_id = fields.get("unit_id", call.unit_id if call else None)
+    section_id = fields.get("section_id", call.section_id if call else None)
+    if "unit_id" in fields and unit_id is not None and db.session.get(Unit, unit_id) is None:
+        raise ApiError(422, "invalid", _("Some fields are not valid."), {"unit_id": _("No such unit.")})
+    if section_id is not None and ("section_id" in fields or "unit_id" in fields):
+        section = db.session.get(Section, section_id)
+        if section is None or (unit_id is not None and section.unit_id != unit_id):
+            raise ApiError(
+                422, "invalid", _("Some fields are not valid."), {"section_id": _("The section is not part of that unit.")}
+            )
+
+
+# --- who am I, the state of a seat ------------------------------------------------------------------
+
+
+@bp.get("/me")
+@roles_required(*Role)
+def me() -> Any:
+    return jsonify(user=current_user.to_json(), csrf_token=generate_csrf())
+
+
+@bp.get("/sessions/<int:session_id>/state/<seat>")
+@roles_required(*Role)
+def seat_state(session_id: int, seat: str) -> Any:
+    return jsonify(snapshot(_session(session_id, seat), seat))
+
+
+@bp.get("/sessions/<int:session_id>/summary")
+@roles_required(Role.PRODUCER, Role.HOST, Role.CLERK, Role.OVERSIGHT)
+def summary(session_id: int) -> Any:
+    session = db.session.get(AirSession, session_id)
+    if session is None:
+        raise ApiError(404, "not_found", _("No such session."))
+    return jsonify(session.summary or session_summary(session))
+
+
+# --- the show ------------------------------------------------------------------------------------
+
+
+@bp.post("/sessions/<int:session_id>/go-live")
+@roles_required(*ON_AIR_DESK)
+def go_live(session_id: int) -> Any:
+    return jsonify(flow.go_live(_session(session_id, "host")).to_json())
+
+
+@bp.post("/sessions/<int:session_id>/end")
+@roles_required(*ON_AIR_DESK)
+def end(session_id: int) -> Any:
+    return jsonify(flow.end_session(_session(session_id, "host")))
+
+
+@bp.post("/guests/<int:guest_id>/presence")
+@roles_required(*ON_AIR_DESK)
+def guest_presence(guest_id: int) -> Any:
+    guest = db.session.get(Guest, guest_id)
+    if guest is None:
+        raise ApiError(404, "not_found", _("No such guest."))
+    _session(guest.session_id, "host")
+    return jsonify(flow.set_guest_present(guest, parse(PresenceBody).present).to_json())
+
+
+@bp.post("/sessions/<int:session_id>/end-segment")
+@roles_required(*ON_AIR_DESK)
+def end_segment(session_id: int) -> Any:
+    calls = flow.end_segment(_session(session_id, "host"), current_user)
+    return jsonify([call_json(c) for c in calls])
+
+
+@bp.post("/sessions/<int:session_id>/queue")
+@roles_required(*ON_AIR_DESK)
+def reorder(session_id: int) -> Any:
+    flow.reorder(_session(session_id, "host"), parse(QueueOrder).order)
+    return jsonify(ok=True)
+
+
+# --- calls and cards ---------------------------------------------------------------------------------
+
+
+@bp.post("/sessions/<int:session_id>/calls")
+@roles_required(*PRODUCER)
+def create_manual_call(session_id: int) -> Any:
+    session = _session(session_id, "producer")
+    fields = parse(ManualCall).model_dump(exclude_none=True)
+    _check_routing(fields)
+    call = flow.create_call(session, Channel.MANUAL, current_user, **fields)
+    return jsonify(call_json(call)), 201
+
+
+@bp.get("/calls/<int:call_id>")
+@roles_required(*Role)
+def get_call(call_id: int) -> Any:
+    call = _call(call_id, "official")
+    return jsonify(call_json(call, masked=not may_sit(current_user, "producer", call.session)))
+
+
+@bp.patch("/calls/<int:call_id>")
+@roles_required(*PRODUCER)
+def patch_card(call_id: int) -> Any:
+    call = _call(call_id, "producer")
+    body = parse(CardPatch)
+    changes = body.changes.model_dump(exclude_unset=True)
+    _check_routing(changes, call)
+    flow.update_card(call, changes, body.base, body.version, current_user)
+    return jsonify(call_json(call))
+
+
+@bp.post("/calls/<int:call_id>/<any(pickup, hold, ready, finish):action>")
+@roles_required(*PRODUCER)
+def producer_action(call_id: int, action: str) -> Any:
+    return jsonify(call_json(flow.act(_call(call_id, "producer"), action, current_user)))
+
+
+@bp.post("/calls/<int:call_id>/air")
+@roles_required(*ON_AIR_DESK)
+def air(call_id: int) -> Any:
+    return jsonify(call_json(flow.act(_call(call_id, "host"), "air", current_user)))
+
+
+@bp.post("/calls/<int:call_id>/end-air")
+@roles_required(*ON_AIR_DESK)
+def end_air(call_id: int) -> Any:
+    call = _call(call_id, "host")
+    if call.state != "on_air":
+        raise ApiError(409, "illegal_transition", _("This caller is not on air."))
+    return jsonify(call_json(flow.act(call, "finish", current_user)))
+
+
+@bp.post("/calls/<int:call_id>/transfer")
+@roles_required(*PRODUCER)
+def transfer(call_id: int) -> Any:
+    call = flow.transfer(_call(call_id, "producer"), current_user, parse(TransferBody).three_way)
+    return jsonify(call_json(call)), 202
+
+
+@bp.get("/calls/<int:call_id>/history")
+@roles_required(*PRODUCER)
+def history(call_id: int) -> Any:
+    """Earlier calls from the same number, newest first, with what became of them."""
+    call = _call(call_id, "producer")
+    numbers = {n for n in (call.caller_number, call.contact_number) if n}
+    if not numbers:
+        return jsonify([])
+    earlier = db.session.scalars(
+        select(Call)
+        .where(Call.id != call.id, or_(Call.caller_number.in_(numbers), Call.contact_number.in_(numbers)))
+        .order_by(Call.arrived_at.desc())
+        .limit(20)
+    )
+    return jsonify(
+        [
+            {
+                **call_json(c),
+                "session": {"id": c.session.id, "air_date": c.session.air_date.isoformat(), "unit": c.session.unit.name},
+            }
+            for c in earlier
+        ]
+    )
+
+
+@bp.get("/calls/<int:call_id>/prepared-answers")
+@roles_required(*Role)
+def prepared_answers(call_id: int) -> Any:
+    call = _call(call_id, "official")
+    return jsonify(matching.best_answers(call))
+
+
+@bp.put("/calls/<int:call_id>/record")
+@roles_required(*CLERK_DESK)
+def record(call_id: int) -> Any:
+    call = _call(call_id, "clerk")
+    body = parse(RecordBody)
+    fields = body.model_dump(exclude_unset=True, exclude={"version"})
+    return jsonify(record_json(flow.save_record(call, fields, body.version, current_user)))
+
+
+# --- chat and block list -------------------------------------------------------------------------
+
+
+@bp.get("/sessions/<int:session_id>/chat")
+@roles_required(*ON_AIR_DESK)
+def chat_history(session_id: int) -> Any:
+    session = _session(session_id, "host")
+    messages = db.session.scalars(
+        select(ChatMessage).where(ChatMessage.session_id == session.id).order_by(ChatMessage.id)
+    )
+    return jsonify([m.to_json() for m in messages])
+
+
+@bp.post("/sessions/<int:session_id>/chat")
+@roles_required(*ON_AIR_DESK)
+def chat(session_id: int) -> Any:
+    body = parse(ChatBody)
+    session = _session(session_id, body.seat)
+    return jsonify(flow.post_chat(session, current_user, body.seat, body.body).to_json()), 201
+
+
+@bp.get("/blocklist")
+@roles_required(*PRODUCER)
+def blocklist() -> Any:
+    return jsonify([b.to_json() for b in db.session.scalars(select(BlockedNumber).order_by(BlockedNumber.number))])
+
+
+@bp.post("/blocklist")
+@roles_required(*PRODUCER)
+def block() -> Any:
+    body = parse(BlockBody)
+    return jsonify(flow.block(body.number, body.reason, current_user).to_json()), 201
+
+
+@bp.delete("/blocklist/<int:entry_id>")
+@roles_required(*PRODUCER)
+def unblock(entry_id: int) -> Any:
+    entry = db.session.get(BlockedNumber, entry_id)
+    if entry is None:
+        raise ApiError(404, "not_found", _("No such entry."))
+    flow.unblock(entry)
+    return "", 204

@@ -1,0 +1,339 @@
+"""The life of a call during a show, and of the show itself.
+
+Every change is checked against the state it starts from, committed, and only then published to
+the seats (and, for calls on a phone line, sent to the line server). Concurrent writers are
+caught by the row version: a card edit whose fields someone else changed meanwhile is refused
+with the other person's values, never silently overwritten.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from broadcast.models import AirSession, Guest, SessionState
+from console import commands, realtime
+from console.models import (
+    CARD_FIELDS,
+    AirRecord,
+    BlockedNumber,
+    Call,
+    CallState,
+    Channel,
+    ChatMessage,
+)
+from console.serialize import call_json, record_json
+from console.summary import session_summary
+from core.accounts import User
+from core.api import ApiError
+from core.db import utcnow
+from core.extensions import db
+
+MAX_ON_AIR = 2
+
+# From each state, the states a call may move to; everything else is refused.
+TRANSITIONS: dict[CallState, set[CallState]] = {
+    CallState.WAITING: {CallState.SCREENING, CallState.READY, CallState.DONE, CallState.ABANDONED},
+    CallState.SCREENING: {CallState.WAITING, CallState.READY, CallState.DONE, CallState.ABANDONED},
+    CallState.READY: {CallState.SCREENING, CallState.ON_AIR, CallState.DONE, CallState.ABANDONED},
+    CallState.ON_AIR: {CallState.DONE},
+    CallState.DONE: set(),
+    CallState.ABANDONED: set(),
+}
+
+# The seat actions, the state each leads to and the line server command it sends.
+ACTIONS: dict[str, tuple[CallState, str | None]] = {
+    "pickup": (CallState.SCREENING, "pick_up"),
+    "hold": (CallState.WAITING, "hold"),
+    "ready": (CallState.READY, "ready"),
+    "air": (CallState.ON_AIR, "to_air"),
+    "finish": (CallState.DONE, "drop"),
+}
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise ApiError(409, "changed_meanwhile", _("Someone else changed this at the same moment; try again.")) from exc
+
+
+def _require_live(session: AirSession) -> None:
+    if session.state != SessionState.LIVE:
+        raise ApiError(409, "session_not_live", _("The session is not live."))
+
+
+# --- calls arriving ------------------------------------------------------------------------------
+
+
+def create_call(session: AirSession, channel: Channel, user: User | None = None, **fields: Any) -> Call:
+    """A new card in the producer's queue: a phone call, a hand-made card or a web submission."""
+    if channel != Channel.WEB:
+        _require_live(session)
+    call = Call(session_id=session.id, channel=channel, state=CallState.WAITING, **fields)
+    if call.caller_number and not call.contact_number:
+        call.contact_number = call.caller_number
+    if user is not None:
+        call.updated_by_id = user.id
+    db.session.add(call)
+    _commit()
+    realtime.publish_call(call)
+    return call
+
+
+def is_blocked(number: str | None) -> bool:
+    if not number:
+        return False
+    return db.session.scalar(select(BlockedNumber.id).where(BlockedNumber.number == number.strip())) is not None
+
+
+# --- the card --------------------------------------------------------------------------------------
+
+
+def update_card(call: Call, changes: dict[str, Any], base: dict[str, Any] | None, version: int, user: User) -> Call:
+    """Apply a producer's edits. With a stale ``version``, fields nobody else touched since
+    ``base`` still apply; a field someone else changed is a conflict shown to the producer."""
+    if call.state in (CallState.DONE, CallState.ABANDONED) and call.session.state == SessionState.ENDED:
+        raise ApiError(409, "closed", _("The show has ended; this card can no longer be edited here."))
+    unknown = set(changes) - set(CARD_FIELDS)
+    if unknown:
+        raise ApiError(422, "invalid", _("Unknown fields."), {f: "unknown" for f in unknown})
+    if version != call.version:
+        base = base or {}
+        conflicts = {
+            field: getattr(call, field)
+            for field, value in changes.items()
+            if getattr(call, field) != value and (field not in base or getattr(call, field) != base[field])
+        }
+        if conflicts:
+            raise ApiError(
+                409,
+                "conflict",
+                _("Someone else changed these fields meanwhile. Choose which version to keep."),
+                {"conflicts": conflicts, "current": call_json(call)},
+            )
+    for field, value in changes.items():
+        setattr(call, field, value)
+    call.updated_at = utcnow()
+    call.updated_by_id = user.id
+    _commit()
+    realtime.publish_call(call)
+    return call
+
+
+# --- moving calls through the show ---------------------------------------------------------------
+
+
+def act(call: Call, action: str, user: User) -> Call:
+    if action not in ACTIONS:
+        raise ApiError(404, "no_such_action", _("Unknown action."))
+    target, command = ACTIONS[action]
+    _require_live(call.session)
+    if target not in TRANSITIONS[CallState(call.state)]:
+        raise ApiError(
+            409,
+            "illegal_transition",
+            _("A call that is %(state)s cannot be moved to %(target)s.", state=call.state, target=target),
+        )
+    now = utcnow()
+    if target == CallState.ON_AIR:
+        on_air = db.session.scalar(
+            select(func.count(Call.id)).where(Call.session_id == call.session_id, Call.state == CallState.ON_AIR)
+        )
+        if on_air >= MAX_ON_AIR:
+            raise ApiError(409, "air_full", _("Two callers are on air already; end one first."))
+        call.aired_at = now
+        call.queue_rank = None
+    elif target == CallState.SCREENING:
+        call.picked_at = call.picked_at or now
+        call.screened_by_id = user.id
+    elif target == CallState.READY:
+        top = db.session.scalar(
+            select(func.max(Call.queue_rank)).where(Call.session_id == call.session_id, Call.state == CallState.READY)
+        )
+        call.ready_at = now
+        call.queue_rank = (top or 0) + 1
+    elif target == CallState.DONE:
+        if call.state == CallState.ON_AIR:
+            call.air_ended_at = now
+        call.finished_at = now
+        call.queue_rank = None
+    call.state = target
+    call.updated_at = now
+    _commit()
+    realtime.publish_call(call)
+    if command:
+        extension = user.sip_extension if action == "pickup" else None
+        commands.send(call, command, **({"extension": extension} if extension else {}))
+    return call
+
+
+def end_segment(session: AirSession, user: User) -> list[Call]:
+    """The host ends the segment: everyone on air is done."""
+    on_air = list(db.session.scalars(select(Call).where(Call.session_id == session.id, Call.state == CallState.ON_AIR)))
+    return [act(call, "finish", user) for call in on_air]
+
+
+def transfer(call: Call, user: User, three_way: bool) -> Call:
+    """Hand an urgent matter to the unit's duty number (seed 001: within minutes)."""
+    _require_live(call.session)
+    if call.channel != Channel.PHONE or call.finished_at is not None:
+        raise ApiError(409, "not_on_a_line", _("Only a caller on a phone line can be transferred."))
+    target = call.session.unit.duty_phone
+    if not target:
+        raise ApiError(409, "no_duty_number", _("The unit has no duty number to transfer to."))
+    commands.send(call, "transfer", target=target, mode="three_way" if three_way else "blind")
+    return call
+
+
+def reorder(session: AirSession, ordered_ids: list[int]) -> None:
+    """Set the host's running order of ready callers (the ids in their new order)."""
+    ready = {c.id: c for c in db.session.scalars(select(Call).where(Call.session_id == session.id, Call.state == CallState.READY))}
+    if set(ordered_ids) != set(ready) or len(ordered_ids) != len(ready):
+        raise ApiError(409, "queue_changed", _("The list of ready callers changed meanwhile; try again."))
+    for rank, call_id in enumerate(ordered_ids, start=1):
+        ready[call_id].queue_rank = float(rank)
+    _commit()
+    for call_id in ordered_ids:
+        realtime.publish_call(ready[call_id])
+
+
+# --- hang-ups from the line server -------------------------------------------------------------
+
+
+def line_ended(call: Call, reason: str) -> Call:
+    """The caller's line went down: abandoned while waiting, done if the call had been on air."""
+    if call.state in (CallState.DONE, CallState.ABANDONED):
+        return call
+    now = utcnow()
+    if call.state == CallState.ON_AIR:
+        call.air_ended_at = now
+        call.state = CallState.DONE
+    else:
+        call.state = CallState.ABANDONED
+    call.finished_at = now
+    call.hangup_reason = reason
+    call.queue_rank = None
+    call.updated_at = now
+    _commit()
+    realtime.publish_call(call)
+    return call
+
+
+# --- the clerk's record -----------------------------------------------------------------------------
+
+
+RECORD_FIELDS = ("outcome", "answer", "commitment_what", "commitment_due", "commitment_how", "satisfaction")
+
+
+def save_record(call: Call, fields: dict[str, Any], version: int | None, user: User) -> AirRecord:
+    if call.aired_at is None:
+        raise ApiError(409, "not_aired", _("Only an aired call has an on-air answer to record."))
+    record = call.air_record
+    if record is None:
+        record = AirRecord(call_id=call.id)
+        db.session.add(record)
+    elif version != record.version:
+        raise ApiError(
+            409,
+            "conflict",
+            _("Someone else changed this record meanwhile. Review it and save again."),
+            {"current": record_json(record)},
+        )
+    for field in RECORD_FIELDS:
+        if field in fields:
+            setattr(record, field, fields[field])
+    record.recorded_by_id = user.id
+    record.updated_at = utcnow()
+    _commit()
+    db.session.refresh(call)
+    realtime.publish_call(call)
+    return record
+
+
+# --- chat, block list ---------------------------------------------------------------------------
+
+
+def post_chat(session: AirSession, user: User, seat: str, body: str) -> ChatMessage:
+    message = ChatMessage(session_id=session.id, sender_id=user.id, seat=seat, body=body)
+    db.session.add(message)
+    _commit()
+    realtime.publish_chat(message)
+    return message
+
+
+def block(number: str, reason: str, user: User) -> BlockedNumber:
+    number = number.strip()
+    if is_blocked(number):
+        raise ApiError(409, "already_blocked", _("This number is already blocked."))
+    entry = BlockedNumber(number=number, reason=reason, created_by_id=user.id)
+    db.session.add(entry)
+    _commit()
+    realtime.publish_blocklist()
+    return entry
+
+
+def unblock(entry: BlockedNumber) -> None:
+    db.session.delete(entry)
+    _commit()
+    realtime.publish_blocklist()
+
+
+# --- the show itself ----------------------------------------------------------------------------
+
+
+def go_live(session: AirSession) -> AirSession:
+    if session.state != SessionState.SCHEDULED:
+        raise ApiError(409, "illegal_transition", _("Only a scheduled session can go live."))
+    other = db.session.scalar(select(AirSession).where(AirSession.state == SessionState.LIVE))
+    if other is not None:
+        raise ApiError(409, "another_live", _("Another session is live; end it first."))
+    if session.air_date != date.today() and not current_app.config.get("ALLOW_LIVE_ON_ANY_DATE"):
+        raise ApiError(409, "not_today", _("A session goes live on its own air date."))
+    session.state = SessionState.LIVE
+    session.went_live_at = utcnow()
+    _commit()
+    realtime.publish_session(session)
+    realtime.publish_lines()
+    return session
+
+
+def end_session(session: AirSession) -> dict[str, Any]:
+    """End the show; callers still on a line are let go, and the summary is frozen."""
+    if session.state != SessionState.LIVE:
+        raise ApiError(409, "illegal_transition", _("Only a live session can end."))
+    open_calls = db.session.scalars(
+        select(Call).where(Call.session_id == session.id, Call.state.not_in([CallState.DONE, CallState.ABANDONED]))
+    )
+    now = utcnow()
+    released = []
+    for call in open_calls:
+        if call.state == CallState.ON_AIR:
+            call.air_ended_at = now
+        call.state = CallState.DONE
+        call.finished_at = now
+        call.queue_rank = None
+        released.append(call)
+    session.state = SessionState.ENDED
+    session.ended_at = now
+    db.session.flush()
+    session.summary = session_summary(session)
+    _commit()
+    for call in released:
+        realtime.publish_call(call)
+        commands.send(call, "drop")
+    realtime.publish_session(session)
+    return session.summary
+
+
+def set_guest_present(guest: Guest, present: bool) -> Guest:
+    guest.present = present
+    _commit()
+    realtime.publish_session(guest.session)
+    return guest

@@ -1,0 +1,149 @@
+"""The seats' Socket.IO rooms: who may join which seat, the full state a seat gets on (re)joining,
+and the events published after every committed change.
+
+Rooms: ``s<id>`` holds every seat of session <id>; ``s<id>:<seat>`` one kind of seat. The
+officials' screen gets masked cards, so calls are published per seat room.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from flask_login import current_user
+from flask_socketio import join_room
+from sqlalchemy import select
+
+from broadcast.models import AirSession
+from console.models import BlockedNumber, Call, ChatMessage, Line
+from console.serialize import call_json
+from core.accounts import Role
+from core.db import utcnow
+from core.extensions import db, socketio
+
+SEATS = ("producer", "host", "official", "clerk")
+
+# Who may sit at which seat; an administrator may sit anywhere.
+SEAT_ROLES: dict[str, set[Role]] = {
+    "producer": {Role.PRODUCER},
+    "host": {Role.HOST, Role.PRODUCER},
+    "official": {Role.OFFICIAL, Role.HOST, Role.PRODUCER, Role.CLERK, Role.OVERSIGHT},
+    "clerk": {Role.CLERK, Role.PRODUCER},
+}
+
+MASKED_SEATS = {"official"}
+CHAT_HISTORY = 100
+
+
+def may_sit(user: Any, seat: str, session: AirSession) -> bool:
+    if seat not in SEAT_ROLES or not user.is_authenticated:
+        return False
+    if user.has_role(Role.ADMIN):
+        return True
+    if not user.has_role(*SEAT_ROLES[seat]):
+        return False
+    # An official sees only the sessions of the official's own unit.
+    return not (user.has_role(Role.OFFICIAL) and user.unit_id not in (None, session.unit_id))
+
+
+def session_room(session_id: int) -> str:
+    return f"s{session_id}"
+
+
+def seat_room(session_id: int, seat: str) -> str:
+    return f"s{session_id}:{seat}"
+
+
+def line_capacity() -> dict[str, Any]:
+    """What the line server said it can hold (set by the telephony link when it says hello)."""
+    return current_app.extensions.get("line_capacity") or {"connected": False}
+
+
+def snapshot(session: AirSession, seat: str) -> dict[str, Any]:
+    """Everything a seat shows, so that a reconnecting seat simply starts over from it."""
+    calls = db.session.scalars(select(Call).where(Call.session_id == session.id).order_by(Call.id))
+    chat = list(
+        db.session.scalars(
+            select(ChatMessage)
+            .where(ChatMessage.session_id == session.id)
+            .order_by(ChatMessage.id.desc())
+            .limit(CHAT_HISTORY)
+        )
+    )
+    state: dict[str, Any] = {
+        "session": session.to_json(),
+        "seat": seat,
+        "calls": [call_json(c, masked=seat in MASKED_SEATS) for c in calls],
+        "lines": [line.to_json() for line in db.session.scalars(select(Line).order_by(Line.id))],
+        "line_capacity": line_capacity(),
+        "server_time": utcnow().isoformat(),
+    }
+    if seat in ("producer", "host"):
+        state["chat"] = [m.to_json() for m in reversed(chat)]
+    if seat == "producer":
+        state["blocklist"] = [
+            b.to_json() for b in db.session.scalars(select(BlockedNumber).order_by(BlockedNumber.number))
+        ]
+    return state
+
+
+@socketio.on("connect")
+def _connect(auth: dict[str, Any] | None = None) -> None:
+    auth = auth or {}
+    seat = str(auth.get("seat", ""))
+    try:
+        session_id = int(auth.get("session_id", 0))
+    except (TypeError, ValueError):
+        session_id = 0
+    session = db.session.get(AirSession, session_id) if session_id else None
+    if not current_user.is_authenticated:
+        raise ConnectionRefusedError("login_required")
+    if session is None:
+        raise ConnectionRefusedError("no_such_session")
+    if not may_sit(current_user, seat, session):
+        raise ConnectionRefusedError("seat_not_allowed")
+    join_room(session_room(session_id))
+    join_room(seat_room(session_id, seat))
+    socketio.emit("snapshot", snapshot(session, seat), to=request.sid)
+
+
+# --- publishing, always after the change is committed -------------------------------------------
+
+
+def publish_call(call: Call) -> None:
+    for seat in SEATS:
+        payload = call_json(call, masked=seat in MASKED_SEATS)
+        socketio.emit("call", payload, to=seat_room(call.session_id, seat))
+
+
+def publish_session(session: AirSession) -> None:
+    socketio.emit("session", session.to_json(), to=session_room(session.id))
+
+
+def publish_chat(message: ChatMessage) -> None:
+    for seat in ("producer", "host"):
+        socketio.emit("chat", message.to_json(), to=seat_room(message.session_id, seat))
+
+
+def publish_blocklist() -> None:
+    items = [b.to_json() for b in db.session.scalars(select(BlockedNumber).order_by(BlockedNumber.number))]
+    for session_id in _live_session_ids():
+        socketio.emit("blocklist", items, to=seat_room(session_id, "producer"))
+
+
+def publish_lines() -> None:
+    lines = [line.to_json() for line in db.session.scalars(select(Line).order_by(Line.id))]
+    payload = {"lines": lines, "line_capacity": line_capacity()}
+    for session_id in _live_session_ids():
+        socketio.emit("lines", payload, to=session_room(session_id))
+
+
+def publish_notice(session_id: int, seat: str, kind: str, message: str) -> None:
+    """A message for one kind of seat, e.g. a line server command that failed."""
+    socketio.emit("notice", {"kind": kind, "message": message}, to=seat_room(session_id, seat))
+
+
+def _live_session_ids() -> list[int]:
+    from broadcast.models import SessionState
+
+    return list(db.session.scalars(select(AirSession.id).where(AirSession.state == SessionState.LIVE)))

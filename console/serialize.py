@@ -1,0 +1,82 @@
+"""How calls and records look to each seat. The officials' screen never sees a full phone number,
+nor the name of a caller who asked to stay anonymous."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from console.models import AirRecord, Call
+
+
+def mask_number(number: str | None) -> str:
+    """138****5678: enough for the studio to tell callers apart, not enough to call them."""
+    if not number:
+        return ""
+    digits = number.strip()
+    if len(digits) <= 4:
+        return "*" * len(digits)
+    if len(digits) < 8:
+        return digits[:2] + "*" * (len(digits) - 4) + digits[-2:]
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def record_json(record: AirRecord | None) -> dict[str, Any] | None:
+    if record is None:
+        return None
+    return {
+        "call_id": record.call_id,
+        "outcome": record.outcome,
+        "answer": record.answer,
+        "commitment_what": record.commitment_what,
+        "commitment_due": _iso(record.commitment_due),
+        "commitment_how": record.commitment_how,
+        "satisfaction": record.satisfaction,
+        "version": record.version,
+        "updated_at": _iso(record.updated_at),
+    }
+
+
+def call_json(call: Call, *, masked: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": call.id,
+        "session_id": call.session_id,
+        "channel": call.channel,
+        "state": call.state,
+        "line": call.line,
+        "caller_number": call.caller_number,
+        "arrived_at": _iso(call.arrived_at),
+        "picked_at": _iso(call.picked_at),
+        "ready_at": _iso(call.ready_at),
+        "aired_at": _iso(call.aired_at),
+        "air_ended_at": _iso(call.air_ended_at),
+        "finished_at": _iso(call.finished_at),
+        "hangup_reason": call.hangup_reason,
+        "queue_rank": call.queue_rank,
+        "caller_name": call.caller_name,
+        "district": call.district,
+        "address": call.address,
+        "contact_number": call.contact_number,
+        "category": call.category,
+        "unit_id": call.unit_id,
+        "section_id": call.section_id,
+        "subject": call.subject,
+        "details": call.details,
+        "anonymous": call.anonymous,
+        "consent_publish": call.consent_publish,
+        "urgency": call.urgency,
+        "host_note": call.host_note,
+        "version": call.version,
+        "updated_at": _iso(call.updated_at),
+        "air_record": record_json(call.air_record),
+    }
+    if masked:
+        data["caller_number"] = mask_number(call.caller_number)
+        data["contact_number"] = mask_number(call.contact_number)
+        data["address"] = ""  # the district is enough on air
+        if call.anonymous:
+            data["caller_name"] = ""
+    return data

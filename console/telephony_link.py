@@ -1,0 +1,134 @@
+"""The console's side of the line server protocol (docs/api.md, "Line server protocol").
+
+The line server connects as a Socket.IO client to the ``/telephony`` namespace with the shared
+secret. It reports calls and lines; the console answers ``call_offered`` with whether to take the
+call, and sends commands (see console/commands.py). On every (re)connect the line server says
+``hello`` with all it holds, so the console's view is rebuilt from it; while it is away every
+line shows as down and every card stays.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_socketio import join_room
+from sqlalchemy import select
+
+from broadcast.models import AirSession, SessionState
+from console import flow, realtime
+from console.commands import LINE_SERVER_ROOM, NAMESPACE
+from console.models import Call, CallState, Channel, Line, LineState
+from core.db import utcnow
+from core.extensions import db, socketio
+
+
+def _set_capacity(**info: Any) -> None:
+    current_app.extensions["line_capacity"] = info
+
+
+def _live_session() -> AirSession | None:
+    return db.session.scalar(select(AirSession).where(AirSession.state == SessionState.LIVE))
+
+
+def _call(external_id: Any) -> Call | None:
+    return db.session.scalar(select(Call).where(Call.external_id == str(external_id)))
+
+
+def _set_line(name: str, state: str, external_id: str | None) -> None:
+    line = db.session.scalar(select(Line).where(Line.name == name))
+    if line is None:
+        line = Line(name=name)
+        db.session.add(line)
+    line.state = LineState(state)
+    line.call_external_id = external_id
+    line.updated_at = utcnow()
+
+
+@socketio.on("connect", namespace=NAMESPACE)
+def _connect(auth: dict[str, Any] | None = None) -> None:
+    secret = str((auth or {}).get("secret", ""))
+    if not hmac.compare_digest(secret.encode(), current_app.config["TELEPHONY_SECRET"].encode()):
+        raise ConnectionRefusedError("bad_secret")
+    join_room(LINE_SERVER_ROOM)
+
+
+@socketio.on("hello", namespace=NAMESPACE)
+def _hello(data: dict[str, Any]) -> dict[str, Any]:
+    """The line server's full state; anything the console thought was on a line but is not
+    there any more has been lost (e.g. the line server crashed) and is shown as such."""
+    lines = data.get("lines", [])
+    held = {str(c["call_id"]) for c in data.get("calls", [])}
+    names = {str(line["name"]) for line in lines}
+    for line in lines:
+        _set_line(str(line["name"]), line.get("state", LineState.IDLE), line.get("call_id"))
+    for stale in db.session.scalars(select(Line).where(Line.name.not_in(names))):
+        db.session.delete(stale)
+    db.session.commit()
+    lost = db.session.scalars(
+        select(Call).where(
+            Call.channel == Channel.PHONE,
+            Call.external_id.is_not(None),
+            Call.hangup_reason.is_(None),
+            Call.state.not_in([CallState.DONE, CallState.ABANDONED]),
+        )
+    )
+    for call in lost:
+        if call.external_id not in held:
+            flow.line_ended(call, "lost")
+    _set_capacity(connected=True, **data.get("capacity", {}))
+    realtime.publish_lines()
+    return {"ok": True}
+
+
+@socketio.on("call_offered", namespace=NAMESPACE)
+def _call_offered(data: dict[str, Any]) -> dict[str, Any]:
+    """Before answering, the line server asks whether to take the call (block list, live show)."""
+    external_id = str(data["call_id"])
+    existing = _call(external_id)
+    if existing is not None:  # the same offer again (a retry): same answer
+        return {"accept": True, "card_id": existing.id}
+    number = str(data.get("caller_number") or "")
+    if flow.is_blocked(number):
+        return {"accept": False, "reason": "blocked"}
+    session = _live_session()
+    if session is None:
+        return {"accept": False, "reason": "no_live_session"}
+    call = flow.create_call(
+        session, Channel.PHONE, external_id=external_id, line=str(data.get("line") or ""), caller_number=number or None
+    )
+    return {"accept": True, "card_id": call.id}
+
+
+@socketio.on("line_status", namespace=NAMESPACE)
+def _line_status(data: dict[str, Any]) -> None:
+    _set_line(str(data["name"]), data["state"], data.get("call_id"))
+    db.session.commit()
+    realtime.publish_lines()
+
+
+@socketio.on("call_ended", namespace=NAMESPACE)
+def _call_ended(data: dict[str, Any]) -> None:
+    call = _call(data["call_id"])
+    if call is not None:
+        flow.line_ended(call, str(data.get("reason") or "hangup"))
+
+
+@socketio.on("command_result", namespace=NAMESPACE)
+def _command_result(data: dict[str, Any]) -> None:
+    pending = current_app.extensions.setdefault("pending_commands", {}).pop(data.get("id"), None)
+    if pending and not data.get("ok"):
+        message = _("The line server could not %(command)s: %(error)s", command=pending["name"], error=data.get("error", ""))
+        realtime.publish_notice(pending["session_id"], "producer", "error", message)
+
+
+@socketio.on("disconnect", namespace=NAMESPACE)
+def _disconnect(*_args: Any) -> None:
+    for line in db.session.scalars(select(Line)):
+        line.state = LineState.DOWN
+        line.updated_at = utcnow()
+    db.session.commit()
+    _set_capacity(connected=False)
+    realtime.publish_lines()

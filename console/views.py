@@ -1,0 +1,51 @@
+"""The console's pages: today's shows and the four seats of a live session."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+
+from broadcast.models import AirSession, SessionState, Unit
+from console.flow import MAX_ON_AIR
+from console.realtime import SEATS, may_sit
+from core.extensions import db
+
+bp = Blueprint("console", __name__)
+
+
+@bp.route("/")
+@login_required
+def home() -> Any:
+    sessions = db.session.scalars(
+        select(AirSession)
+        .where(or_(AirSession.air_date >= date.today(), AirSession.state == SessionState.LIVE))
+        .order_by(AirSession.air_date, AirSession.start_time)
+        .limit(20)
+    ).all()
+    seats = {s.id: [seat for seat in SEATS if may_sit(current_user, seat, s)] for s in sessions}
+    return render_template("console/home.html", sessions=sessions, seats=seats, today=date.today())
+
+
+@bp.route("/live/<int:session_id>/<seat>")
+@login_required
+def seat(session_id: int, seat: str) -> Any:
+    session = db.session.get(AirSession, session_id)
+    if session is None or seat not in SEATS:
+        abort(404)
+    if not may_sit(current_user, seat, session):
+        abort(403)
+    units = db.session.scalars(select(Unit).order_by(Unit.name)).all()
+    page = {
+        "session_id": session.id,
+        "seat": seat,
+        "user": current_user.to_json(),
+        "max_on_air": MAX_ON_AIR,
+        "units": [{"id": u.id, "name": u.name, "sections": [s.to_json() for s in u.sections]} for u in units],
+        "web_channel_url": url_for("webchannel.submit", token=session.web_token, _external=True),
+        "seats": {s: url_for("console.seat", session_id=session.id, seat=s) for s in SEATS if may_sit(current_user, s, session)},
+    }
+    return render_template(f"console/{seat}.html", session=session, page=page)

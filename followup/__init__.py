@@ -1,0 +1,1 @@
+"""After the show: follow-up cases (转办件) with deadlines, callbacks, supervision and scores."""
