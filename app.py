@@ -28,7 +28,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     config.load(app, overrides)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    # Batch mode lets Alembic alter tables on SQLite, the embedded default.
+    migrations = os.path.join(os.path.dirname(__file__), "migrations")
+    migrate.init_app(app, db, directory=migrations, render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -58,8 +60,9 @@ def _register_parts(app: Flask) -> None:
     from console.webchannel import bp as webchannel_bp
     from core.accounts import bp as auth_bp
     from core.accounts import users_cli
+    from core.users import bp as users_bp
 
-    for blueprint in (auth_bp, broadcast_bp, console_bp, console_api_bp, webchannel_bp):
+    for blueprint in (auth_bp, users_bp, broadcast_bp, console_bp, console_api_bp, webchannel_bp):
         app.register_blueprint(blueprint)
     for group in (users_cli, schedule_cli, demo_cli):
         app.cli.add_command(group)
