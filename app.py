@@ -56,13 +56,22 @@ def _register_parts(app: Flask) -> None:
     from broadcast.views import bp as broadcast_bp
     from console.api import bp as console_api_bp
     from console.demo import demo_cli
+    from console.summary_page import bp as summary_page_bp
     from console.views import bp as console_bp
     from console.webchannel import bp as webchannel_bp
     from core.accounts import bp as auth_bp
     from core.accounts import users_cli
     from core.users import bp as users_bp
 
-    for blueprint in (auth_bp, users_bp, broadcast_bp, console_bp, console_api_bp, webchannel_bp):
+    for blueprint in (
+        auth_bp,
+        users_bp,
+        broadcast_bp,
+        console_bp,
+        console_api_bp,
+        webchannel_bp,
+        summary_page_bp,
+    ):
         app.register_blueprint(blueprint)
     for group in (users_cli, schedule_cli, demo_cli):
         app.cli.add_command(group)

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, redirect, request
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request
 
 bp = Blueprint("i18n", __name__)
 COOKIE = "lang"
 
 
 def select_locale() -> str:
+    if not has_request_context():  # the CLI speaks the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.cookies.get(COOKIE)
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
