@@ -16,6 +16,7 @@ import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 from core import i18n
@@ -26,6 +27,13 @@ from core.extensions import babel, csrf, db, limiter, login_manager, migrate, so
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     config.load(app, overrides)
+    if app.config["PROXY_COUNT"]:
+        proxies = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+
+    # Socket.IO handlers must be declared before init_app binds them to this app's server.
+    import console.realtime  # noqa: F401  (the seats' handlers)
+    import console.telephony_link  # noqa: F401  (the line server's namespace)
 
     db.init_app(app)
     # Batch mode lets Alembic alter tables on SQLite, the embedded default.
@@ -50,8 +58,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 def _register_parts(app: Flask) -> None:
     # Imported here so that every model is known before the CLI or a request needs it.
-    import console.realtime  # noqa: F401  (registers the seats' Socket.IO handlers)
-    import console.telephony_link  # noqa: F401  (registers the line server's namespace)
     from broadcast.cli import schedule_cli
     from broadcast.views import bp as broadcast_bp
     from console.api import bp as console_api_bp
@@ -78,9 +84,8 @@ def _register_parts(app: Flask) -> None:
 
 
 if __name__ == "__main__":
+    from console import matching
+
     application = create_app()
-    socketio.run(
-        application,
-        host=os.environ.get("HOTLINE_HTTP_HOST", "127.0.0.1"),
-        port=int(os.environ.get("HOTLINE_HTTP_PORT", "5000")),
-    )
+    matching.warm_up()  # jieba's dictionary loads in seconds; not while a seat waits for it
+    socketio.run(application, host=application.config["HTTP_HOST"], port=application.config["HTTP_PORT"])

@@ -46,6 +46,11 @@ def load(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         SIP_BIND=_env("SIP_BIND", "127.0.0.1"),
         SIP_PORT=int(_env("SIP_PORT", "5070")),
         SIP_LINES=int(_env("SIP_LINES", "64")),
+        HTTP_HOST=_env("HTTP_HOST", "127.0.0.1"),
+        HTTP_PORT=int(_env("HTTP_PORT", "5000")),
+        # Behind a reverse proxy, how many proxies to trust for the client's address (the web
+        # channel's rate limit is per listener, not per proxy).
+        PROXY_COUNT=int(_env("PROXY_COUNT", "0")),
         TIMEZONE=_env("TIMEZONE", "Asia/Shanghai"),
         BABEL_DEFAULT_LOCALE="zh_CN",
         BABEL_DEFAULT_TIMEZONE=_env("TIMEZONE", "Asia/Shanghai"),
@@ -56,6 +61,7 @@ def load(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         RATELIMIT_HEADERS_ENABLED=True,
         # Socket.IO across several web processes needs a message queue (e.g. redis://).
         SOCKETIO_MESSAGE_QUEUE=_env("SOCKETIO_MESSAGE_QUEUE", "") or None,
+        PASSWORD_HASH_METHOD="scrypt",
         WTF_CSRF_TIME_LIMIT=None,  # a seat stays open for a whole show
         SESSION_COOKIE_SAMESITE="Lax",
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,

@@ -24,6 +24,10 @@ STOPWORDS = {
 }
 
 
+def warm_up() -> None:
+    jieba.initialize()
+
+
 def words(text: str) -> set[str]:
     return {
         w

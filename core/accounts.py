@@ -9,7 +9,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import click
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -73,7 +73,7 @@ class User(UserMixin, db.Model):
     def set_password(self, password: str) -> None:
         if len(password) < 8:
             raise ValueError("password must be at least 8 characters")
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

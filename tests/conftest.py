@@ -30,6 +30,8 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
             "SOCKETIO_ASYNC_MODE": "threading",
+            # Ten demo users are hashed for every test; scrypt would spend seconds on it.
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
     )
     with app.app_context():
