@@ -102,7 +102,7 @@ def run(edits: int) -> None:
         server = start_server(Path(workdir), port)
         try:
             producer = logged_in(base, "producer")
-            session_id = producer.get(f"{base}/api/sessions?date={time.strftime('%Y-%m-%d')}").json()[0]["id"]
+            session_id = producer.get(f"{base}/api/sessions?date={time.strftime('%Y-%m-%d')}").json()["sessions"][0]["id"]
             producer.post(f"{base}/api/sessions/{session_id}/go-live")
             call = producer.post(f"{base}/api/sessions/{session_id}/calls", json={"caller_number": "13800001111"}).json()
             seats = {
