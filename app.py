@@ -32,7 +32,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
     # Socket.IO handlers must be declared before init_app binds them to this app's server.
-    import console.realtime  # noqa: F401  (the seats' handlers)
+    import console.realtime
     import console.telephony_link  # noqa: F401  (the line server's namespace)
 
     db.init_app(app)

@@ -74,7 +74,10 @@ class SeatClient:
         self.sio.on("call", self._on_call)
         cookie = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
         self.sio.connect(
-            base, headers={"Cookie": cookie}, auth={"session_id": session_id, "seat": seat}, transports=["websocket"]
+            base,
+            headers={"Cookie": cookie},
+            auth={"session_id": session_id, "seat": seat},
+            transports=["websocket"],
         )
 
     def _on_call(self, call: dict) -> None:
@@ -102,11 +105,16 @@ def run(edits: int) -> None:
         server = start_server(Path(workdir), port)
         try:
             producer = logged_in(base, "producer")
-            session_id = producer.get(f"{base}/api/sessions?date={time.strftime('%Y-%m-%d')}").json()["sessions"][0]["id"]
+            session_id = producer.get(f"{base}/api/sessions?date={time.strftime('%Y-%m-%d')}").json()[
+                "sessions"
+            ][0]["id"]
             producer.post(f"{base}/api/sessions/{session_id}/go-live")
-            call = producer.post(f"{base}/api/sessions/{session_id}/calls", json={"caller_number": "13800001111"}).json()
+            call = producer.post(
+                f"{base}/api/sessions/{session_id}/calls", json={"caller_number": "13800001111"}
+            ).json()
             seats = {
-                seat: SeatClient(base, logged_in(base, user), session_id, seat) for seat, user in OTHER_SEATS.items()
+                seat: SeatClient(base, logged_in(base, user), session_id, seat)
+                for seat, user in OTHER_SEATS.items()
             }
             for seat in seats.values():
                 seat.watched = call["id"]
@@ -133,16 +141,19 @@ def run(edits: int) -> None:
     base_median = statistics.median(round_trip)
     print(f"{edits} card edits, producer -> other seats, real server on loopback\n")
     print(f"{'measure':<34}{'median ms':>10}{'p95 ms':>10}{'x baseline':>12}")
-    print(f"{'PATCH round trip (baseline)':<34}{base_median * 1000:>10.1f}{percentile(round_trip, .95) * 1000:>10.1f}{1:>12.2f}")
+    base_p95 = percentile(round_trip, 0.95)
+    print(f"{'PATCH round trip (baseline)':<34}{base_median * 1000:>10.1f}{base_p95 * 1000:>10.1f}{1:>12.2f}")
     for name, values in delivery.items():
         median = statistics.median(values)
         print(
             f"{'edit sent -> ' + name + ' seat has it':<34}{median * 1000:>10.1f}"
-            f"{percentile(values, .95) * 1000:>10.1f}{median / base_median:>12.2f}"
+            f"{percentile(values, 0.95) * 1000:>10.1f}{median / base_median:>12.2f}"
         )
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--edits", type=int, default=200)
     run(parser.parse_args().edits)

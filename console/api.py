@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints
 from sqlalchemy import or_, select
 
 from broadcast.models import AirSession, Guest, Section, Unit
@@ -97,7 +97,9 @@ class ChatBody(BaseModel):
 
 
 class BlockBody(BaseModel):
-    number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=32, pattern=r"^[0-9+\-*#]+$")]
+    number: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=32, pattern=r"^[0-9+\-*#]+$")
+    ]
     reason: Line = ""
 
 
@@ -139,7 +141,10 @@ def _check_routing(fields: dict[str, Any], call: Call | None = None) -> None:
         section = db.session.get(Section, section_id)
         if section is None or (unit_id is not None and section.unit_id != unit_id):
             raise ApiError(
-                422, "invalid", _("Some fields are not valid."), {"section_id": _("The section is not part of that unit.")}
+                422,
+                "invalid",
+                _("Some fields are not valid."),
+                {"section_id": _("The section is not part of that unit.")},
             )
 
 
@@ -283,7 +288,11 @@ def history(call_id: int) -> Any:
         [
             {
                 **call_json(c),
-                "session": {"id": c.session.id, "air_date": c.session.air_date.isoformat(), "unit": c.session.unit.name},
+                "session": {
+                    "id": c.session.id,
+                    "air_date": c.session.air_date.isoformat(),
+                    "unit": c.session.unit.name,
+                },
             }
             for c in earlier
         ]
@@ -330,7 +339,9 @@ def chat(session_id: int) -> Any:
 @bp.get("/blocklist")
 @roles_required(*PRODUCER)
 def blocklist() -> Any:
-    return jsonify([b.to_json() for b in db.session.scalars(select(BlockedNumber).order_by(BlockedNumber.number))])
+    return jsonify(
+        [b.to_json() for b in db.session.scalars(select(BlockedNumber).order_by(BlockedNumber.number))]
+    )
 
 
 @bp.post("/blocklist")

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from broadcast.models import AirSession, Guest, SessionState
+from broadcast.models import AirSession, Guest, SessionState, Unit
 from console import commands, realtime
 from console.models import (
     CARD_FIELDS,
@@ -61,7 +61,9 @@ def _commit() -> None:
         db.session.commit()
     except StaleDataError as exc:
         db.session.rollback()
-        raise ApiError(409, "changed_meanwhile", _("Someone else changed this at the same moment; try again.")) from exc
+        raise ApiError(
+            409, "changed_meanwhile", _("Someone else changed this at the same moment; try again.")
+        ) from exc
 
 
 def _require_live(session: AirSession) -> None:
@@ -90,13 +92,17 @@ def create_call(session: AirSession, channel: Channel, user: User | None = None,
 def is_blocked(number: str | None) -> bool:
     if not number:
         return False
-    return db.session.scalar(select(BlockedNumber.id).where(BlockedNumber.number == number.strip())) is not None
+    return (
+        db.session.scalar(select(BlockedNumber.id).where(BlockedNumber.number == number.strip())) is not None
+    )
 
 
 # --- the card --------------------------------------------------------------------------------------
 
 
-def update_card(call: Call, changes: dict[str, Any], base: dict[str, Any] | None, version: int, user: User) -> Call:
+def update_card(
+    call: Call, changes: dict[str, Any], base: dict[str, Any] | None, version: int, user: User
+) -> Call:
     """Apply a producer's edits. With a stale ``version``, fields nobody else touched since
     ``base`` still apply; a field someone else changed is a conflict shown to the producer."""
     if call.state in (CallState.DONE, CallState.ABANDONED) and call.session.state == SessionState.ENDED:
@@ -144,7 +150,9 @@ def act(call: Call, action: str, user: User) -> Call:
     now = utcnow()
     if target == CallState.ON_AIR:
         on_air = db.session.scalar(
-            select(func.count(Call.id)).where(Call.session_id == call.session_id, Call.state == CallState.ON_AIR)
+            select(func.count(Call.id)).where(
+                Call.session_id == call.session_id, Call.state == CallState.ON_AIR
+            )
         )
         if on_air >= MAX_ON_AIR:
             raise ApiError(409, "air_full", _("Two callers are on air already; end one first."))
@@ -155,7 +163,9 @@ def act(call: Call, action: str, user: User) -> Call:
         call.screened_by_id = user.id
     elif target == CallState.READY:
         top = db.session.scalar(
-            select(func.max(Call.queue_rank)).where(Call.session_id == call.session_id, Call.state == CallState.READY)
+            select(func.max(Call.queue_rank)).where(
+                Call.session_id == call.session_id, Call.state == CallState.READY
+            )
         )
         call.ready_at = now
         call.queue_rank = (top or 0) + 1
@@ -176,7 +186,9 @@ def act(call: Call, action: str, user: User) -> Call:
 
 def end_segment(session: AirSession, user: User) -> list[Call]:
     """The host ends the segment: everyone on air is done."""
-    on_air = list(db.session.scalars(select(Call).where(Call.session_id == session.id, Call.state == CallState.ON_AIR)))
+    on_air = list(
+        db.session.scalars(select(Call).where(Call.session_id == session.id, Call.state == CallState.ON_AIR))
+    )
     return [act(call, "finish", user) for call in on_air]
 
 
@@ -185,7 +197,9 @@ def transfer(call: Call, user: User, three_way: bool) -> Call:
     _require_live(call.session)
     if call.channel != Channel.PHONE or call.finished_at is not None:
         raise ApiError(409, "not_on_a_line", _("Only a caller on a phone line can be transferred."))
-    target = call.session.unit.duty_phone
+    # The unit the card routes the matter to is the one that must act; the on-air unit otherwise.
+    unit = db.session.get(Unit, call.unit_id) if call.unit_id else call.session.unit
+    target = unit.duty_phone
     if not target:
         raise ApiError(409, "no_duty_number", _("The unit has no duty number to transfer to."))
     commands.send(call, "transfer", target=target, mode="three_way" if three_way else "blind")
@@ -194,7 +208,12 @@ def transfer(call: Call, user: User, three_way: bool) -> Call:
 
 def reorder(session: AirSession, ordered_ids: list[int]) -> None:
     """Set the host's running order of ready callers (the ids in their new order)."""
-    ready = {c.id: c for c in db.session.scalars(select(Call).where(Call.session_id == session.id, Call.state == CallState.READY))}
+    ready = {
+        c.id: c
+        for c in db.session.scalars(
+            select(Call).where(Call.session_id == session.id, Call.state == CallState.READY)
+        )
+    }
     if set(ordered_ids) != set(ready) or len(ordered_ids) != len(ready):
         raise ApiError(409, "queue_changed", _("The list of ready callers changed meanwhile; try again."))
     for rank, call_id in enumerate(ordered_ids, start=1):
@@ -251,6 +270,7 @@ def save_record(call: Call, fields: dict[str, Any], version: int | None, user: U
             setattr(record, field, fields[field])
     record.recorded_by_id = user.id
     record.updated_at = utcnow()
+    _refresh_frozen_summary(call.session)
     _commit()
     db.session.refresh(call)
     realtime.publish_call(call)
@@ -300,7 +320,6 @@ def go_live(session: AirSession) -> AirSession:
     session.went_live_at = utcnow()
     _commit()
     realtime.publish_session(session)
-    realtime.publish_lines()
     return session
 
 
@@ -309,7 +328,9 @@ def end_session(session: AirSession) -> dict[str, Any]:
     if session.state != SessionState.LIVE:
         raise ApiError(409, "illegal_transition", _("Only a live session can end."))
     open_calls = db.session.scalars(
-        select(Call).where(Call.session_id == session.id, Call.state.not_in([CallState.DONE, CallState.ABANDONED]))
+        select(Call).where(
+            Call.session_id == session.id, Call.state.not_in([CallState.DONE, CallState.ABANDONED])
+        )
     )
     now = utcnow()
     released = []
@@ -332,8 +353,17 @@ def end_session(session: AirSession) -> dict[str, Any]:
     return session.summary
 
 
+def _refresh_frozen_summary(session: AirSession) -> None:
+    """The clerk may finish a record, or correct who attended, after the show ended: the frozen
+    summary follows."""
+    if session.state == SessionState.ENDED:
+        db.session.flush()
+        session.summary = session_summary(session)
+
+
 def set_guest_present(guest: Guest, present: bool) -> Guest:
     guest.present = present
+    _refresh_frozen_summary(guest.session)
     _commit()
     realtime.publish_session(guest.session)
     return guest

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text
@@ -151,7 +151,7 @@ class Call(db.Model):
     session: Mapped[AirSession] = relationship()
     air_record: Mapped[AirRecord | None] = relationship(back_populates="call", uselist=False)
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
 
 class AirRecord(db.Model):
@@ -173,7 +173,7 @@ class AirRecord(db.Model):
 
     call: Mapped[Call] = relationship(back_populates="air_record")
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
 
 class BlockedNumber(db.Model):

@@ -2,7 +2,9 @@
 and the events published after every committed change.
 
 Rooms: ``s<id>`` holds every seat of session <id>; ``s<id>:<seat>`` one kind of seat. The
-officials' screen gets masked cards, so calls are published per seat room.
+officials' screen gets masked cards, so calls are published per seat room. ``seats`` holds every
+seat and ``producers`` every producer seat: the phone lines and the block list belong to no one
+show, and a seat opened before its show goes live needs them too.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ SEAT_ROLES: dict[str, set[Role]] = {
 
 MASKED_SEATS = {"official"}
 CHAT_HISTORY = 100
+ALL_SEATS_ROOM = "seats"
+ALL_PRODUCERS_ROOM = "producers"
 
 
 def may_sit(user: Any, seat: str, session: AirSession) -> bool:
@@ -42,8 +46,8 @@ def may_sit(user: Any, seat: str, session: AirSession) -> bool:
         return True
     if not user.has_role(*SEAT_ROLES[seat]):
         return False
-    # An official sees only the sessions of the official's own unit.
-    return not (user.has_role(Role.OFFICIAL) and user.unit_id not in (None, session.unit_id))
+    # An official sees only the sessions of the official's own unit (none without a unit).
+    return not user.has_role(Role.OFFICIAL) or user.unit_id == session.unit_id
 
 
 def session_room(session_id: int) -> str:
@@ -104,6 +108,9 @@ def _connect(auth: dict[str, Any] | None = None) -> None:
         raise ConnectionRefusedError("seat_not_allowed")
     join_room(session_room(session_id))
     join_room(seat_room(session_id, seat))
+    join_room(ALL_SEATS_ROOM)
+    if seat == "producer":
+        join_room(ALL_PRODUCERS_ROOM)
     socketio.emit("snapshot", snapshot(session, seat), to=request.sid)
 
 
@@ -127,23 +134,14 @@ def publish_chat(message: ChatMessage) -> None:
 
 def publish_blocklist() -> None:
     items = [b.to_json() for b in db.session.scalars(select(BlockedNumber).order_by(BlockedNumber.number))]
-    for session_id in _live_session_ids():
-        socketio.emit("blocklist", items, to=seat_room(session_id, "producer"))
+    socketio.emit("blocklist", items, to=ALL_PRODUCERS_ROOM)
 
 
 def publish_lines() -> None:
     lines = [line.to_json() for line in db.session.scalars(select(Line).order_by(Line.id))]
-    payload = {"lines": lines, "line_capacity": line_capacity()}
-    for session_id in _live_session_ids():
-        socketio.emit("lines", payload, to=session_room(session_id))
+    socketio.emit("lines", {"lines": lines, "line_capacity": line_capacity()}, to=ALL_SEATS_ROOM)
 
 
 def publish_notice(session_id: int, seat: str, kind: str, message: str) -> None:
     """A message for one kind of seat, e.g. a line server command that failed."""
     socketio.emit("notice", {"kind": kind, "message": message}, to=seat_room(session_id, seat))
-
-
-def _live_session_ids() -> list[int]:
-    from broadcast.models import SessionState
-
-    return list(db.session.scalars(select(AirSession.id).where(AirSession.state == SessionState.LIVE)))

@@ -23,11 +23,12 @@ def _avg(values: list[float | None]) -> float | None:
 
 
 def needs_followup(call: Call) -> bool:
-    """Not settled on air: marked for after the show, or never aired but registered with a matter."""
+    """Not settled on air: marked for after the show, or never aired but registered with a matter
+    (also when the caller hung up before air: the matter was taken down and is owed an answer)."""
     outcome = call.air_record.outcome if call.air_record else None
     if call.aired_at is not None:
         return outcome == Outcome.FOLLOWUP
-    return call.state != CallState.ABANDONED and bool(call.subject or call.details)
+    return bool(call.subject or call.details)
 
 
 def session_summary(session: AirSession) -> dict[str, Any]:

@@ -97,7 +97,11 @@ def _call_offered(data: dict[str, Any]) -> dict[str, Any]:
     if session is None:
         return {"accept": False, "reason": "no_live_session"}
     call = flow.create_call(
-        session, Channel.PHONE, external_id=external_id, line=str(data.get("line") or ""), caller_number=number or None
+        session,
+        Channel.PHONE,
+        external_id=external_id,
+        line=str(data.get("line") or ""),
+        caller_number=number or None,
     )
     return {"accept": True, "card_id": call.id}
 
@@ -120,7 +124,11 @@ def _call_ended(data: dict[str, Any]) -> None:
 def _command_result(data: dict[str, Any]) -> None:
     pending = current_app.extensions.setdefault("pending_commands", {}).pop(data.get("id"), None)
     if pending and not data.get("ok"):
-        message = _("The line server could not %(command)s: %(error)s", command=pending["name"], error=data.get("error", ""))
+        message = _(
+            "The line server could not %(command)s: %(error)s",
+            command=pending["name"],
+            error=data.get("error", ""),
+        )
         realtime.publish_notice(pending["session_id"], "producer", "error", message)
 
 

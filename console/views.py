@@ -46,6 +46,10 @@ def seat(session_id: int, seat: str) -> Any:
         "max_on_air": MAX_ON_AIR,
         "units": [{"id": u.id, "name": u.name, "sections": [s.to_json() for s in u.sections]} for u in units],
         "web_channel_url": url_for("webchannel.submit", token=session.web_token, _external=True),
-        "seats": {s: url_for("console.seat", session_id=session.id, seat=s) for s in SEATS if may_sit(current_user, s, session)},
+        "seats": {
+            s: url_for("console.seat", session_id=session.id, seat=s)
+            for s in SEATS
+            if may_sit(current_user, s, session)
+        },
     }
     return render_template(f"console/{seat}.html", session=session, page=page)

@@ -73,7 +73,9 @@ class User(UserMixin, db.Model):
     def set_password(self, password: str) -> None:
         if len(password) < 8:
             raise ValueError("password must be at least 8 characters")
-        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+        self.password_hash = generate_password_hash(
+            password, method=current_app.config["PASSWORD_HASH_METHOD"]
+        )
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -150,8 +152,10 @@ def login() -> Any:
         if user and user.active and user.check_password(form.password.data or ""):
             login_user(user, remember=True)
             target = request.args.get("next", "")
-            # Only follow local paths, never an absolute URL someone slipped into ?next=.
-            if not target.startswith("/") or target.startswith("//"):
+            # Only follow local paths, never an absolute URL someone slipped into ?next=. Browsers
+            # drop tabs and newlines from a URL and read a backslash as a slash: "/<tab>/x.org" is off-site.
+            local = target.startswith("/") and not target.startswith("//")
+            if not local or "\\" in target or not target.isprintable():
                 target = url_for("console.home")
             return redirect(target)
         flash(_l("Wrong username or password."), "error")

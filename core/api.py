@@ -44,8 +44,7 @@ def parse(model: type[M], data: Any = None) -> M:
         return model.model_validate(payload)
     except ValidationError as exc:
         fields = {
-            ".".join(str(p) for p in err["loc"]) or "_": err["msg"]
-            for err in exc.errors(include_url=False)
+            ".".join(str(p) for p in err["loc"]) or "_": err["msg"] for err in exc.errors(include_url=False)
         }
         raise ApiError(422, "invalid", "Some fields are not valid.", fields) from exc
 

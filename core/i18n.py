@@ -53,7 +53,10 @@ def _strings() -> dict[str, str]:
     strings = {f"{type(key).__name__}.{key.value}": str(label) for key, label in LABELS.items()}
     strings.update(
         {
-            "error.network": _("The server cannot be reached. Your typing is kept in this browser and will be sent when it is back."),
+            "error.network": _(
+                "The server cannot be reached. Your typing is kept in this browser "
+                "and will be sent when it is back."
+            ),
             "error.generic": _("Something went wrong."),
             "conn.online": _("Connected"),
             "conn.offline": _("Reconnecting…"),

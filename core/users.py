@@ -18,7 +18,9 @@ from core.extensions import db
 
 bp = Blueprint("users", __name__)
 
-Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
+Username = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
+]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
 SipUri = Annotated[str, StringConstraints(strip_whitespace=True, max_length=128, pattern=r"^(sips?:\S+)?$")]
@@ -51,7 +53,9 @@ def _check_unit(role: Role, unit_id: int | None) -> None:
     if unit_id is not None and db.session.get(Unit, unit_id) is None:
         raise ApiError(422, "invalid", _("Some fields are not valid."), {"unit_id": _("No such unit.")})
     if role in UNIT_ROLES and unit_id is None:
-        raise ApiError(422, "invalid", _("Some fields are not valid."), {"unit_id": _("This role belongs to a unit.")})
+        raise ApiError(
+            422, "invalid", _("Some fields are not valid."), {"unit_id": _("This role belongs to a unit.")}
+        )
 
 
 @bp.get("/admin/users")
@@ -59,13 +63,17 @@ def _check_unit(role: Role, unit_id: int | None) -> None:
 def page() -> Any:
     units = db.session.scalars(select(Unit).order_by(Unit.name)).all()
     roles = [{"value": r.value, "label": str(ROLE_LABELS[r])} for r in Role]
-    return render_template("admin/users.html", units=[{"id": u.id, "name": u.name} for u in units], roles=roles)
+    return render_template(
+        "admin/users.html", units=[{"id": u.id, "name": u.name} for u in units], roles=roles
+    )
 
 
 @bp.get("/api/users")
 @roles_required(Role.ADMIN)
 def list_users() -> Any:
-    return jsonify([u.to_json() | {"active": u.active} for u in db.session.scalars(select(User).order_by(User.id))])
+    return jsonify(
+        [u.to_json() | {"active": u.active} for u in db.session.scalars(select(User).order_by(User.id))]
+    )
 
 
 @bp.post("/api/users")
@@ -75,7 +83,12 @@ def add_user() -> Any:
     _check_unit(body.role, body.unit_id)
     try:
         user = create_user(
-            body.username, body.password, body.role, body.display_name, body.unit_id, body.sip_extension or None
+            body.username,
+            body.password,
+            body.role,
+            body.display_name,
+            body.unit_id,
+            body.sip_extension or None,
         )
     except ValueError:
         raise ApiError(409, "exists", _("This username is taken.")) from None
@@ -89,8 +102,12 @@ def change_user(user_id: int) -> Any:
     if user is None:
         raise ApiError(404, "not_found", _("No such user."))
     changes = parse(UserChanges).model_dump(exclude_unset=True)
-    if user.id == current_user.id and (changes.get("active") is False or changes.get("role", Role.ADMIN) != Role.ADMIN):
-        raise ApiError(409, "self_lockout", _("You cannot disable yourself or take away your own admin role."))
+    if user.id == current_user.id and (
+        changes.get("active") is False or changes.get("role", Role.ADMIN) != Role.ADMIN
+    ):
+        raise ApiError(
+            409, "self_lockout", _("You cannot disable yourself or take away your own admin role.")
+        )
     role = Role(changes.get("role", user.role))
     _check_unit(role, changes.get("unit_id", user.unit_id))
     if "password" in changes:

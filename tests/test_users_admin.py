@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+
 def test_admin_adds_a_producer_who_can_then_log_in(app, as_user) -> None:  # type: ignore[no-untyped-def]
     admin = as_user("admin")
     response = admin.post(
@@ -22,7 +23,8 @@ def test_admin_adds_a_producer_who_can_then_log_in(app, as_user) -> None:  # typ
 
 def test_a_unit_handler_must_belong_to_a_unit(as_user) -> None:  # type: ignore[no-untyped-def]
     response = as_user("admin").post(
-        "/api/users", json={"username": "h2", "display_name": "h", "password": "s3cret-pass", "role": "unit_handler"}
+        "/api/users",
+        json={"username": "h2", "display_name": "h", "password": "s3cret-pass", "role": "unit_handler"},
     )
     assert response.status_code == 422
     assert "unit_id" in response.json["error"]["details"]
