@@ -20,6 +20,7 @@ from broadcast.models import AirSession, Guest, SessionState, Unit
 from console import commands, realtime
 from console.models import (
     CARD_FIELDS,
+    LABELS,
     AirRecord,
     BlockedNumber,
     Call,
@@ -145,7 +146,11 @@ def act(call: Call, action: str, user: User) -> Call:
         raise ApiError(
             409,
             "illegal_transition",
-            _("A call that is %(state)s cannot be moved to %(target)s.", state=call.state, target=target),
+            _(
+                "A call that is %(state)s cannot be moved to %(target)s.",
+                state=LABELS[CallState(call.state)],
+                target=LABELS[target],
+            ),
         )
     now = utcnow()
     if target == CallState.ON_AIR:

@@ -105,10 +105,15 @@ else
   fi
 fi
 
+# --- pjsua2 for the line server ----------------------------------------------------------------
+# Built once with the configured line count (HOTLINE_SIP_LINES, 64 by default) and cached outside
+# the clone; installs its runtime libraries too. Falls back to PyPI's 4-line wheel, loudly.
+bash scripts/build_pjsua2.sh "$VENV"
+
 # --- translations -----------------------------------------------------------------------------
 if [[ -d translations ]] && compgen -G "translations/*/LC_MESSAGES/*.po" >/dev/null; then
   say "compiling translations"
-  "$VENV/bin/pybabel" -q compile -d translations -f
+  "$VENV/bin/pybabel" -q compile -d translations
 fi
 
 # --- database ---------------------------------------------------------------------------------
