@@ -51,6 +51,8 @@ def load(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         # Behind a reverse proxy, how many proxies to trust for the client's address (the web
         # channel's rate limit is per listener, not per proxy).
         PROXY_COUNT=int(_env("PROXY_COUNT", "0")),
+        # On-air segments recorded by the line server, served to the seats from here.
+        RECORDINGS_DIR=_env("RECORDINGS", str(instance / "recordings")),
         TIMEZONE=_env("TIMEZONE", "Asia/Shanghai"),
         BABEL_DEFAULT_LOCALE="zh_CN",
         BABEL_DEFAULT_TIMEZONE=_env("TIMEZONE", "Asia/Shanghai"),

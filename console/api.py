@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -21,11 +22,12 @@ from console.models import (
     Channel,
     ChatMessage,
     Outcome,
+    Recording,
     Satisfaction,
     Urgency,
 )
 from console.realtime import may_sit, snapshot
-from console.serialize import call_json, record_json
+from console.serialize import call_json, record_json, recording_json
 from console.summary import session_summary
 from core.accounts import Role, roles_required
 from core.api import ApiError, parse
@@ -43,6 +45,9 @@ Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=32, p
 PRODUCER = (Role.PRODUCER,)
 ON_AIR_DESK = (Role.HOST, Role.PRODUCER)
 CLERK_DESK = (Role.CLERK, Role.PRODUCER)
+# Who may listen to what was said on air: the studio's own seats, not the officials' screen.
+LISTENING_DESK = (Role.PRODUCER, Role.HOST, Role.CLERK)
+LISTENING_SEATS = ("producer", "host", "clerk")
 
 
 class CardFields(BaseModel):
@@ -129,6 +134,21 @@ def _call(call_id: int, seat: str) -> Call:
         raise ApiError(404, "not_found", _("No such call."))
     _session(call.session_id, seat)
     return call
+
+
+def _heard_call(call_id: int) -> Call:
+    """A call whose recordings the user may hear: at the producer's, host's or clerk's seat."""
+    call = db.session.get(Call, call_id)
+    if call is None:
+        raise ApiError(404, "not_found", _("No such call."))
+    if not any(may_sit(current_user, seat, call.session) for seat in LISTENING_SEATS):
+        raise ApiError(403, "forbidden", _("Your role may not do this."))
+    return call
+
+
+def recordings_dir() -> Path:
+    """Where the line server writes its recordings; only files inside it are ever served."""
+    return Path(current_app.config["RECORDINGS_DIR"]).resolve()
 
 
 def _check_routing(fields: dict[str, Any], call: Call | None = None) -> None:
@@ -313,6 +333,28 @@ def record(call_id: int) -> Any:
     body = parse(RecordBody)
     fields = body.model_dump(exclude_unset=True, exclude={"version"})
     return jsonify(record_json(flow.save_record(call, fields, body.version, current_user)))
+
+
+@bp.get("/calls/<int:call_id>/recordings")
+@roles_required(*LISTENING_DESK)
+def call_recordings(call_id: int) -> Any:
+    return jsonify([recording_json(r) for r in _heard_call(call_id).recordings])
+
+
+@bp.get("/recordings/<int:recording_id>/audio")
+@roles_required(*LISTENING_DESK)
+def recording_audio(recording_id: int) -> Any:
+    """The WAV itself, with range requests so that the browser's player can seek in it."""
+    recording = db.session.get(Recording, recording_id)
+    if recording is None:
+        raise ApiError(404, "not_found", _("No such recording."))
+    _heard_call(recording.call_id)
+    path = Path(recording.file_path).resolve()
+    if not path.is_relative_to(recordings_dir()):
+        raise ApiError(404, "outside_recordings", _("The recording is not in the recordings folder."))
+    if not path.is_file():
+        raise ApiError(404, "recording_missing", _("The recording's file is missing on the server."))
+    return send_file(path, mimetype="audio/wav", conditional=True, download_name=path.name)
 
 
 # --- chat and block list -------------------------------------------------------------------------

@@ -20,13 +20,13 @@ from broadcast.models import AirSession, Guest, SessionState, Unit
 from console import commands, realtime
 from console.models import (
     CARD_FIELDS,
-    LABELS,
     AirRecord,
     BlockedNumber,
     Call,
     CallState,
     Channel,
     ChatMessage,
+    label,
 )
 from console.serialize import call_json, record_json
 from console.summary import session_summary
@@ -148,8 +148,8 @@ def act(call: Call, action: str, user: User) -> Call:
             "illegal_transition",
             _(
                 "A call that is %(state)s cannot be moved to %(target)s.",
-                state=LABELS[CallState(call.state)],
-                target=LABELS[target],
+                state=label(CallState(call.state)),
+                target=label(target),
             ),
         )
     now = utcnow()

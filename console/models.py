@@ -1,4 +1,5 @@
-"""Calls and their cards, on-air records, chat, the block list and the line status as stored."""
+"""Calls and their cards, on-air records, segment recordings, chat, the block list and the line
+status as stored."""
 
 from __future__ import annotations
 
@@ -58,33 +59,48 @@ class Satisfaction(enum.StrEnum):
     UNSATISFIED = "unsatisfied"  # 不满意
 
 
-LABELS: dict[enum.StrEnum, Any] = {
-    CallState.WAITING: _l("Waiting"),
-    CallState.SCREENING: _l("Screening"),
-    CallState.READY: _l("Ready"),
-    CallState.ON_AIR: _l("On air"),
-    CallState.DONE: _l("Done"),
-    CallState.ABANDONED: _l("Abandoned"),
-    Channel.PHONE: _l("Phone"),
-    Channel.WEB: _l("Web"),
-    Channel.MANUAL: _l("Manual"),
-    Category.ENQUIRY: _l("Enquiry"),
-    Category.HELP: _l("Request for help"),
-    Category.COMPLAINT: _l("Complaint"),
-    Category.REPORT: _l("Report of wrongdoing"),
-    Category.SUGGESTION: _l("Suggestion"),
-    Category.PRAISE: _l("Praise"),
-    Urgency.NORMAL: _l("Normal"),
-    Urgency.URGENT: _l("Urgent"),
-    Urgency.MAJOR: _l("Major emergency"),
-    Outcome.ANSWERED: _l("Answered on the spot"),
-    Outcome.COMMITMENT: _l("Commitment"),
-    Outcome.FOLLOWUP: _l("To be handled after the show"),
-    Outcome.EXPLAINED: _l("Explained"),
-    Satisfaction.SATISFIED: _l("Satisfied"),
-    Satisfaction.BASIC: _l("Basically satisfied"),
-    Satisfaction.UNSATISFIED: _l("Unsatisfied"),
+# Each enum's labels, kept apart per enum: members of different enums may share a value
+# ("waiting" is a call's state and a line's).
+LABELS: dict[type[enum.Enum], dict[Any, Any]] = {
+    CallState: {
+        CallState.WAITING: _l("Waiting"),
+        CallState.SCREENING: _l("Screening"),
+        CallState.READY: _l("Ready"),
+        CallState.ON_AIR: _l("On air"),
+        CallState.DONE: _l("Done"),
+        CallState.ABANDONED: _l("Abandoned"),
+    },
+    Channel: {Channel.PHONE: _l("Phone"), Channel.WEB: _l("Web"), Channel.MANUAL: _l("Manual")},
+    Category: {
+        Category.ENQUIRY: _l("Enquiry"),
+        Category.HELP: _l("Request for help"),
+        Category.COMPLAINT: _l("Complaint"),
+        Category.REPORT: _l("Report of wrongdoing"),
+        Category.SUGGESTION: _l("Suggestion"),
+        Category.PRAISE: _l("Praise"),
+    },
+    Urgency: {
+        Urgency.NORMAL: _l("Normal"),
+        Urgency.URGENT: _l("Urgent"),
+        Urgency.MAJOR: _l("Major emergency"),
+    },
+    Outcome: {
+        Outcome.ANSWERED: _l("Answered on the spot"),
+        Outcome.COMMITMENT: _l("Commitment"),
+        Outcome.FOLLOWUP: _l("To be handled after the show"),
+        Outcome.EXPLAINED: _l("Explained"),
+    },
+    Satisfaction: {
+        Satisfaction.SATISFIED: _l("Satisfied"),
+        Satisfaction.BASIC: _l("Basically satisfied"),
+        Satisfaction.UNSATISFIED: _l("Unsatisfied"),
+    },
 }
+
+
+def label(member: enum.Enum) -> str:
+    return str(LABELS[type(member)][member])
+
 
 # The fields of a caller's card a producer edits; everything else about a call is its flow.
 CARD_FIELDS = (
@@ -150,8 +166,29 @@ class Call(db.Model):
 
     session: Mapped[AirSession] = relationship()
     air_record: Mapped[AirRecord | None] = relationship(back_populates="call", uselist=False)
+    # Loaded with the calls: every seat payload lists them.
+    recordings: Mapped[list[Recording]] = relationship(
+        back_populates="call", order_by="Recording.started_at", lazy="selectin"
+    )
 
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class Recording(db.Model):
+    """One on-air segment of a call, as the line server recorded it: a WAV file on the line
+    server's disk, reported once the segment's recorder is closed."""
+
+    __tablename__ = "recordings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    # Absolute, as the line server wrote it; the same file reported twice is stored once.
+    file_path: Mapped[str] = mapped_column(String(1024), unique=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    call: Mapped[Call] = relationship(back_populates="recordings")
 
 
 class AirRecord(db.Model):
@@ -228,6 +265,33 @@ class LineState(enum.StrEnum):
     ON_AIR = "on_air"
     HELD = "held"
     DOWN = "down"
+
+
+class LineNotice(enum.StrEnum):
+    """What a seat warns about the phone lines; each label is the banner's text (the numbers in it
+    are filled in by static/js/seat.js). Never stored."""
+
+    DOWN = "down"  # the line server is not connected
+    FEW_LINES = "few_lines"  # it holds fewer lines than a show needs
+    DISK_LOW = "disk_low"  # little room left for recordings
+
+
+LABELS[LineState] = {
+    LineState.IDLE: _l("Idle"),
+    LineState.RINGING: _l("Ringing"),
+    LineState.GREETING: _l("Greeting"),
+    LineState.WAITING: _l("Waiting"),
+    LineState.WITH_PRODUCER: _l("With the producer"),
+    LineState.READY: _l("Ready"),
+    LineState.ON_AIR: _l("On air"),
+    LineState.HELD: _l("Held"),
+    LineState.DOWN: _l("Down"),
+}
+LABELS[LineNotice] = {
+    LineNotice.DOWN: _l("Phone lines down — cards are kept; the line server is restarting."),
+    LineNotice.FEW_LINES: _l("Only %(n)s phone lines"),
+    LineNotice.DISK_LOW: _l("Recording disk almost full: %(mb)s MB free"),
+}
 
 
 class Line(db.Model):

@@ -1,11 +1,11 @@
-"""How calls and records look to each seat. The officials' screen never sees a full phone number,
-nor the name of a caller who asked to stay anonymous."""
+"""How calls, records and recordings look to each seat. The officials' screen never sees a full
+phone number, nor the name of a caller who asked to stay anonymous, nor the recordings."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from console.models import AirRecord, Call
+from console.models import AirRecord, Call, Recording
 
 
 def mask_number(number: str | None) -> str:
@@ -37,6 +37,16 @@ def record_json(record: AirRecord | None) -> dict[str, Any] | None:
         "satisfaction": record.satisfaction,
         "version": record.version,
         "updated_at": _iso(record.updated_at),
+    }
+
+
+def recording_json(recording: Recording) -> dict[str, Any]:
+    """A recorded on-air segment; ``url`` plays it (GET /api/recordings/<id>/audio)."""
+    return {
+        "id": recording.id,
+        "started_at": _iso(recording.started_at),
+        "duration_seconds": recording.duration_seconds,
+        "url": f"/api/recordings/{recording.id}/audio",
     }
 
 
@@ -79,4 +89,6 @@ def call_json(call: Call, *, masked: bool = False) -> dict[str, Any]:
         data["address"] = ""  # the district is enough on air
         if call.anonymous:
             data["caller_name"] = ""
+    else:
+        data["recordings"] = [recording_json(r) for r in call.recordings]
     return data

@@ -37,5 +37,5 @@ def summary(session_id: int) -> Any:
         figures=session.summary or session_summary(session),
         frozen=session.summary is not None,
         calls=calls,
-        labels=LABELS,
+        labels={kind.__name__: labels for kind, labels in LABELS.items()},
     )

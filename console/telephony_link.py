@@ -3,30 +3,37 @@
 The line server connects as a Socket.IO client to the ``/telephony`` namespace with the shared
 secret. It reports calls and lines; the console answers ``call_offered`` with whether to take the
 call, and sends commands (see console/commands.py). On every (re)connect the line server says
-``hello`` with all it holds, so the console's view is rebuilt from it; while it is away every
-line shows as down and every card stays.
+``hello`` with all it holds and what it can hold (lines, recording disk), so the console's view is
+rebuilt from it; while it is away every line shows as down and every card stays. Each on-air
+segment's recording is reported once its WAV is complete and listed on the call's card.
 """
 
 from __future__ import annotations
 
 import hmac
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_socketio import join_room
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from broadcast.models import AirSession, SessionState
 from console import flow, realtime
 from console.commands import LINE_SERVER_ROOM, NAMESPACE
-from console.models import Call, CallState, Channel, Line, LineState
+from console.models import Call, CallState, Channel, Line, LineState, Recording
 from core.db import utcnow
 from core.extensions import db, socketio
 
+# What of the line server's ``hello.capacity`` the seats are shown (docs/api.md).
+CAPACITY_FIELDS = ("max_calls", "build", "warning", "disk_free_bytes", "disk_warning")
 
-def _set_capacity(**info: Any) -> None:
-    current_app.extensions["line_capacity"] = info
+
+def _set_capacity(connected: bool, reported: dict[str, Any] | None = None) -> None:
+    info = {key: value for key, value in (reported or {}).items() if key in CAPACITY_FIELDS}
+    current_app.extensions["line_capacity"] = {**info, "connected": connected}
 
 
 def _live_session() -> AirSession | None:
@@ -78,7 +85,7 @@ def _hello(data: dict[str, Any]) -> dict[str, Any]:
     for call in lost:
         if call.external_id not in held:
             flow.line_ended(call, "lost")
-    _set_capacity(connected=True, **data.get("capacity", {}))
+    _set_capacity(True, data.get("capacity"))
     realtime.publish_lines()
     return {"ok": True}
 
@@ -120,6 +127,40 @@ def _call_ended(data: dict[str, Any]) -> None:
         flow.line_ended(call, str(data.get("reason") or "hangup"))
 
 
+def _started_at(value: Any) -> datetime:
+    started = datetime.fromisoformat(str(value))
+    return started if started.tzinfo else started.replace(tzinfo=UTC)  # the protocol speaks UTC
+
+
+@socketio.on("recording", namespace=NAMESPACE)
+def _recording(data: dict[str, Any]) -> dict[str, Any]:
+    """A segment's recorder was closed: list the WAV on the call's card. The line server sends it
+    again after a reconnect when unsure it arrived, so the same file is stored once."""
+    call = _call(data.get("call_id"))
+    if call is None:
+        return {"ok": False, "error": "unknown_call"}
+    try:
+        file_path = str(data["file"]).strip()
+        started_at = _started_at(data["started_at"])
+        duration = max(0.0, float(data.get("duration_seconds") or 0))
+    except (KeyError, TypeError, ValueError):
+        return {"ok": False, "error": "invalid"}
+    if not file_path:
+        return {"ok": False, "error": "invalid"}
+    if db.session.scalar(select(Recording.id).where(Recording.file_path == file_path)) is not None:
+        return {"ok": True}  # listed already
+    db.session.add(
+        Recording(call_id=call.id, file_path=file_path, started_at=started_at, duration_seconds=duration)
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same report, stored by another worker at this very moment
+        db.session.rollback()
+        return {"ok": True}
+    realtime.publish_call(call)
+    return {"ok": True}
+
+
 @socketio.on("command_result", namespace=NAMESPACE)
 def _command_result(data: dict[str, Any]) -> None:
     pending = current_app.extensions.setdefault("pending_commands", {}).pop(data.get("id"), None)
@@ -138,5 +179,5 @@ def _disconnect(*_args: Any) -> None:
         line.state = LineState.DOWN
         line.updated_at = utcnow()
     db.session.commit()
-    _set_capacity(connected=False)
+    _set_capacity(False)
     realtime.publish_lines()

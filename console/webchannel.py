@@ -28,7 +28,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from broadcast.models import AirSession, SessionState
 from console.flow import create_call, is_blocked
-from console.models import LABELS, Call, Category, Channel
+from console.models import Call, Category, Channel, label
 from core.extensions import db, limiter
 
 bp = Blueprint("webchannel", __name__)
@@ -110,7 +110,7 @@ class QuestionForm(FlaskForm):
     )
     category = RadioField(
         _l("Kind of matter"),
-        choices=[SelectChoice(c.value, LABELS[c]) for c in Category],
+        choices=[SelectChoice(c.value, label(c)) for c in Category],
         default=Category.ENQUIRY.value,
         validate_choice=True,
     )

@@ -50,7 +50,11 @@ def _strings() -> dict[str, str]:
 
     from console.models import LABELS
 
-    strings = {f"{type(key).__name__}.{key.value}": str(label) for key, label in LABELS.items()}
+    strings = {
+        f"{kind.__name__}.{member.value}": str(text)
+        for kind, labels in LABELS.items()
+        for member, text in labels.items()
+    }
     strings.update(
         {
             "error.network": _(

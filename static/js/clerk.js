@@ -1,7 +1,7 @@
-// The clerk's seat: the aired calls and, for the one picked, what the official said and how
-// satisfied the caller was. Every keystroke is kept in this browser first (localStorage) and saved
-// shortly after, so neither a reload nor a lost connection loses a word; a record someone else
-// changed meanwhile is never overwritten without asking.
+// The clerk's seat: the aired calls and, for the one picked, its recordings (to check what was
+// said), what the official said and how satisfied the caller was. Every keystroke is kept in this
+// browser first (localStorage) and saved shortly after, so neither a reload nor a lost connection
+// loses a word; a record someone else changed meanwhile is never overwritten without asking.
 "use strict";
 
 (() => {
@@ -215,6 +215,7 @@
     if (!aired.some((c) => c.id === selectedId)) select(aired.length ? aired[0].id : null, false);
     renderList(aired);
     renderCall(aired.length > 0);
+    seat.renderRecordings($("record-recordings"), seat.calls.get(selectedId));
     syncForm();
     renderConflict();
     renderStatus();

@@ -1,7 +1,8 @@
-// The producer's seat (导播): the queue of calls, the caller card with autosave, the actions that
-// move a call through the show, and the side panels (history, lines, show, guests, chat, block
-// list). All state comes from the Seat (Socket.IO); cards are saved field by field with the
-// server's version check, and every keystroke is kept in localStorage until the server has it.
+// The producer's seat (导播): the queue of calls, the caller card with autosave and the recordings
+// of its time on air, the actions that move a call through the show, and the side panels (history,
+// show, guests, chat, block list); the Seat draws the phone lines. All state comes from the Seat
+// (Socket.IO); cards are saved field by field with the server's version check, and every keystroke
+// is kept in localStorage until the server has it.
 "use strict";
 
 const CARD_FIELDS = [
@@ -21,7 +22,6 @@ const LEGAL_FROM = {
 const SAVE_DELAY_MS = 400;
 const RETRY_DELAY_MS = 3000;
 const LONG_WAIT_S = 300;
-const FULL_LINE_CAPACITY = 64;
 const DRAFT_PREFIX = "hotline.card.";
 const OPEN_KEY = "hotline.producer.open." + PAGE.session_id;
 
@@ -587,23 +587,6 @@ function historyItem(c) {
     el("div", { class: "muted" }, outcome ? Hotline.label("Outcome", outcome) : t("outcome.none")));
 }
 
-function renderLines() {
-  const capacity = seat.lineCapacity || {};
-  const warnings = [];
-  if (!capacity.connected) warnings.push(t("lines.not_connected"));
-  if (capacity.connected && typeof capacity.max_calls === "number" && capacity.max_calls < FULL_LINE_CAPACITY) {
-    warnings.push(t("lines.max_calls").replace("{n}", String(capacity.max_calls)));
-  }
-  if (capacity.warning) warnings.push(String(capacity.warning));
-  const box = $("#line-warning");
-  box.hidden = !warnings.length;
-  box.replaceChildren(...warnings.map((w) => el("div", {}, w)));
-  const lines = seat.lines || [];
-  $("#lines").replaceChildren(...(lines.length
-    ? lines.map((l) => el("span", { class: "line-chip line-" + l.state, title: l.state }, l.name, " ", el("small", {}, l.state)))
-    : [el("span", { class: "muted" }, t("lines.none"))]));
-}
-
 function renderShow() {
   const state = seat.session.state;
   const badge = $("#session-state");
@@ -776,7 +759,6 @@ function render() {
   if (!seat.session) return;
   renderQueue();
   renderShow();
-  renderLines();
   renderGuests();
   renderChat();
   renderBlocklist();
@@ -785,6 +767,7 @@ function render() {
     renderCardHead(call);
     renderActions(call);
     renderCardState();
+    seat.renderRecordings($("#card-recordings"), call);
   }
   tick();
 }

@@ -1,0 +1,113 @@
+"""The phone lines as every seat sees them: what the line server can hold (lines, recording disk),
+whether it is connected at all, and the labels the seats draw the line states with."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_socketio.test_client import SocketIOTestClient
+
+from console.commands import NAMESPACE
+from core.extensions import socketio
+from tests.test_telephony_protocol import LINES, events, line_server_client, say
+
+AsUser = Callable[[str], FlaskClient]
+SEATS = ("producer", "host", "clerk", "official")
+PYPI = {
+    "max_calls": 4,
+    "build": "pjsua2-python 2.15.1 (PyPI)",
+    "warning": "pjsua2 from PyPI: at most 4 calls",
+    "disk_free_bytes": 300 * 1024 * 1024,
+    "disk_warning": "only 300 MB free for recordings",
+}
+
+
+@pytest.fixture
+def seats(app: Flask, demo: SimpleNamespace, as_user: AsUser) -> dict[str, SocketIOTestClient]:
+    """Every seat of today's show, connected (before it goes live: the lines matter already)."""
+    connected = {}
+    for seat in SEATS:
+        client = socketio.test_client(
+            app, flask_test_client=as_user(seat), auth={"session_id": demo.id, "seat": seat}
+        )
+        client.get_received()
+        connected[seat] = client
+    return connected
+
+
+def hello(client: SocketIOTestClient, capacity: dict[str, Any]) -> None:
+    assert say(client, "hello", {"lines": LINES, "calls": [], "capacity": capacity}) == {"ok": True}
+
+
+def test_few_lines_and_the_reason_reach_every_seat(app: Flask, seats: dict[str, SocketIOTestClient]) -> None:
+    hello(line_server_client(app), PYPI)
+
+    for seat, client in seats.items():
+        (published,) = events(client, "lines")
+        assert published["line_capacity"] == {**PYPI, "connected": True}, seat
+
+
+def test_seat_connecting_later_gets_the_capacity(app: Flask, demo: SimpleNamespace, as_user: AsUser) -> None:
+    hello(line_server_client(app), PYPI)
+
+    host = socketio.test_client(
+        app, flask_test_client=as_user("host"), auth={"session_id": demo.id, "seat": "host"}
+    )
+
+    (snapshot,) = events(host, "snapshot")
+    assert (snapshot["line_capacity"]["max_calls"], snapshot["line_capacity"]["connected"]) == (4, True)
+
+
+def test_only_the_documented_capacity_reaches_the_seats(
+    app: Flask, seats: dict[str, SocketIOTestClient]
+) -> None:
+    hello(line_server_client(app), {"max_calls": 64, "connected": False, "sip_password": "x"})
+
+    (published,) = events(seats["host"], "lines")
+    assert published["line_capacity"] == {"max_calls": 64, "connected": True}
+
+
+def test_line_server_going_away_reaches_every_seat(app: Flask, seats: dict[str, SocketIOTestClient]) -> None:
+    line_server = line_server_client(app)
+    hello(line_server, PYPI)
+    for client in seats.values():
+        client.get_received()
+
+    line_server.disconnect(namespace=NAMESPACE)
+
+    for seat, client in seats.items():
+        (published,) = events(client, "lines")
+        assert published["line_capacity"] == {"connected": False}, seat
+        assert {line["state"] for line in published["lines"]} == {"down"}, seat
+
+
+def test_without_a_line_server_the_seats_are_told_so(
+    app: Flask, demo: SimpleNamespace, as_user: AsUser
+) -> None:
+    clerk = socketio.test_client(
+        app, flask_test_client=as_user("clerk"), auth={"session_id": demo.id, "seat": "clerk"}
+    )
+
+    (snapshot,) = events(clerk, "snapshot")
+    assert snapshot["line_capacity"]["connected"] is False
+
+
+@pytest.mark.parametrize("seat", SEATS)
+def test_every_seat_page_can_name_the_line_states_and_warnings(
+    demo: SimpleNamespace, as_user: AsUser, seat: str
+) -> None:
+    html = as_user(seat).get(f"/live/{demo.id}/{seat}").get_data(as_text=True)
+
+    strings = json.loads(re.search(r"window\.I18N = (\{.*?\});</script>", html, re.S).group(1))
+    states = ("idle", "ringing", "greeting", "waiting", "with_producer", "ready", "on_air", "held", "down")
+    assert all(strings.get(f"LineState.{state}") for state in states)
+    assert "%(n)s" in strings["LineNotice.few_lines"]
+    assert "%(mb)s" in strings["LineNotice.disk_low"]
+    assert strings["LineNotice.down"]
