@@ -16,8 +16,29 @@ bash scripts/setup.sh
 .venv/bin/flask --app app demo load
 
 # === Line server ==================================================================================
-# The SIP line server (telephony/) is a separate process that this script will start and supervise
-# next to the console once it exists. Until then only the console runs.
+# The SIP line server (telephony/, `python -m telephony`) runs next to the console and is supervised
+# here: restarted 2 s after it dies, and stopped with SIGTERM (callers get a polite BYE) once the
+# console stops. `exec` below turns this shell into the console, so the console keeps this pid.
+console_pid=$$
+(
+  set +e
+  line_pid=""
+  trap '[[ -n $line_pid ]] && kill -TERM "$line_pid" 2>/dev/null; wait; exit 0' TERM INT
+  while kill -0 "$console_pid" 2>/dev/null; do
+    .venv/bin/python -m telephony &
+    line_pid=$!
+    while kill -0 "$line_pid" 2>/dev/null && kill -0 "$console_pid" 2>/dev/null; do sleep 1; done
+    if kill -0 "$line_pid" 2>/dev/null; then # the console stopped
+      kill -TERM "$line_pid"
+      wait "$line_pid"
+      exit 0
+    fi
+    wait "$line_pid"
+    echo "run: the line server exited with status $?; restarting it in 2 s" >&2
+    sleep 2
+  done
+) &
+echo "run: line server on sip:${HOTLINE_SIP_BIND:-127.0.0.1}:${HOTLINE_SIP_PORT:-5070} (UDP and TCP)"
 # ==================================================================================================
 
 echo "run: console on http://${HOTLINE_HTTP_HOST:-127.0.0.1}:${HOTLINE_HTTP_PORT:-5000}/login"

@@ -1,0 +1,120 @@
+"""Run the real console (``python app.py`` under eventlet) on a free loopback port with a scratch
+instance folder and the demo loaded, for tests that need the whole server (the line server's).
+
+    console = start_console(tmp_dir)     # -> Console(url, session_id, instance, process)
+    http = console.login("producer")     # requests.Session with the CSRF header set
+    console.stop()
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_PASSWORD = "hotline-demo"
+START_TIMEOUT = 30.0
+
+
+def free_port(kind: int = socket.SOCK_STREAM) -> int:
+    with socket.socket(socket.AF_INET, kind) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Console:
+    url: str
+    session_id: int
+    instance: Path
+    log_path: Path
+    process: subprocess.Popen[bytes]
+
+    def login(self, username: str) -> requests.Session:
+        http = requests.Session()
+        page = http.get(f"{self.url}/login", timeout=10).text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+        data = {
+            "username": username,
+            "password": DEMO_PASSWORD,
+            "csrf_token": token.group(1) if token else "",
+        }
+        http.post(f"{self.url}/login", data=data, timeout=10)
+        http.headers["X-CSRFToken"] = http.get(f"{self.url}/api/me", timeout=10).json()["csrf_token"]
+        return http
+
+    def log_tail(self, lines: int = 60) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _flask(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def start_console(instance: Path) -> Console:
+    """Create the schema, load the demo and start ``python app.py``; wait until it answers HTTP."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "HOTLINE_INSTANCE": str(instance),
+        "HOTLINE_DATABASE_URL": f"sqlite:///{instance / 'console.db'}",
+        "HOTLINE_HTTP_HOST": "127.0.0.1",
+        "HOTLINE_HTTP_PORT": str(port),
+        "PYTHONUNBUFFERED": "1",
+    }
+    migrations = ROOT / "migrations"
+    if (migrations / "env.py").exists() and any((migrations / "versions").glob("*.py")):
+        _flask(env, "db", "upgrade")
+    else:
+        create = (
+            "from app import create_app\nfrom core.extensions import db\n"
+            "with create_app().app_context(): db.create_all()"
+        )
+        subprocess.run([sys.executable, "-c", create], cwd=ROOT, env=env, check=True, timeout=120)
+    session = re.search(r"#(\d+)", _flask(env, "demo", "load"))
+    if session is None:
+        raise RuntimeError("no session id in the output of flask demo load")
+    log_path = instance / "console.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    console = Console(f"http://127.0.0.1:{port}", int(session.group(1)), instance, log_path, process)
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the console exited with {process.returncode}:\n{console.log_tail()}")
+        try:
+            requests.get(console.url + "/login", timeout=2)
+            return console
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    console.stop()
+    raise RuntimeError(f"the console did not answer on {console.url}:\n{console.log_tail()}")
