@@ -101,15 +101,18 @@ ensure_ring_source_list() {
 }
 
 # Our pjproject settings; its hash is part of the cache key, so a change here rebuilds.
+EXTRA_LEGS=8
 config_site() {
-  local conf_ports=$((3 * LINES + 8 > 254 ? 3 * LINES + 8 : 254))
+  local conf_ports=$((3 * LINES + 3 * EXTRA_LEGS > 254 ? 3 * LINES + 3 * EXTRA_LEGS : 254))
   local handles=$((8 * LINES > 1024 ? 8 * LINES : 1024))
   cat <<EOF
 /* written by scripts/build_pjsua2.sh for $LINES lines */
 #define PJMEDIA_HAS_VIDEO 0
 #define PJSUA_HAS_VIDEO 0
-#define PJSUA_MAX_CALLS $LINES
-#define PJSUA_MAX_PLAYERS $LINES
+/* the listeners' lines plus producer, studio and transfer legs */
+#define PJSUA_MAX_CALLS $((LINES + EXTRA_LEGS))
+/* a greeting per line, the shared hold loop and the overflow message */
+#define PJSUA_MAX_PLAYERS $((LINES + 2))
 #define PJSUA_MAX_RECORDERS $LINES
 #define PJSUA_MAX_CONF_PORTS $conf_ports
 /* sockets; without this pjsua stops at 32 calls */

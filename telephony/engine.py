@@ -190,8 +190,8 @@ class Engine:
         config = pj.EpConfig()
         config.uaConfig.threadCnt = 0
         config.uaConfig.mainThreadOnly = True
-        # All that pjsua2 holds, not just the lines: producer, studio and transfer legs need slots too.
-        config.uaConfig.maxCalls = self.capacity.max_calls
+        # maxCalls stays at its default, the compiled PJSUA_MAX_CALLS: the listeners' lines plus
+        # the slots build_pjsua2.sh adds for producer, studio and transfer legs.
         config.uaConfig.userAgent = "hotline-line-server"
         config.logConfig.consoleLevel = config.logConfig.level = s.sip_log_level
         config.medConfig.noVad = True  # steady RTP, also during silence

@@ -36,10 +36,6 @@ ALAW_SILENCE = {0xD5, 0x55, 0xD4, 0x54}
 WAIT = 10.0
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "telephony: the line server with real SIP peers (SIPp) on loopback")
-
-
 def wait_for(what: str, check: Callable[[], Any], timeout: float = WAIT) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
