@@ -8,8 +8,10 @@ are. A test that reads the database wraps that read in ``with app.app_context():
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -20,8 +22,10 @@ from console.demo import DEMO_PASSWORD, load_demo
 from core.extensions import db
 
 
-@pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+@contextmanager
+def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **overrides: Any) -> Iterator[Flask]:
+    """An app on a fresh SQLite file with the test settings (CSRF and rate limits off, cheap
+    password hashing), ``overrides`` on top."""
     monkeypatch.setenv("HOTLINE_INSTANCE", str(tmp_path / "instance"))
     app = create_app(
         {
@@ -32,6 +36,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
             "SOCKETIO_ASYNC_MODE": "threading",
             # Ten demo users are hashed for every test; scrypt would spend seconds on it.
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            **overrides,
         }
     )
     with app.app_context():
@@ -40,6 +45,12 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    with make_app(tmp_path, monkeypatch) as app:
+        yield app
 
 
 @pytest.fixture

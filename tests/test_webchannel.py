@@ -13,10 +13,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from app import create_app
 from console.demo import load_demo
 from console.models import Call
 from core.extensions import db, socketio
+from tests.conftest import make_app
 
 QUESTION = {
     "caller_name": "李先生",
@@ -251,25 +251,16 @@ def test_csrf_is_enforced_when_enabled(app: Flask, listener: FlaskClient, demo: 
 @pytest.fixture
 def limited_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     """An app with rate limiting on (the shared fixture turns it off): two posts a minute."""
-    monkeypatch.setenv("HOTLINE_INSTANCE", str(tmp_path / "instance"))
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limited.db'}",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": True,
-            "WEB_CHANNEL_RATE": "2 per minute",
-            "WEB_CHANNEL_MIN_SECONDS": 0,
-            "SOCKETIO_ASYNC_MODE": "threading",
-        }
-    )
-    with app.app_context():
-        db.create_all()
-        load_demo()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with make_app(
+        tmp_path,
+        monkeypatch,
+        RATELIMIT_ENABLED=True,
+        WEB_CHANNEL_RATE="2 per minute",
+        WEB_CHANNEL_MIN_SECONDS=0,
+    ) as app:
+        with app.app_context():
+            load_demo()
+        yield app
 
 
 def test_third_post_in_a_minute_gets_a_friendly_429(limited_app: Flask) -> None:
