@@ -12,10 +12,7 @@ adds on top of simply saving. Prints a table of medians and 95th percentiles.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -26,41 +23,11 @@ import requests
 import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "hotline-demo"
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+
+from tests.live_server import start_console  # noqa: E402
+
 OTHER_SEATS = {"host": "host", "official": "official", "clerk": "clerk"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(workdir: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "HOTLINE_INSTANCE": str(workdir), "HOTLINE_HTTP_PORT": str(port)}
-    flask = [sys.executable, "-m", "flask", "--app", "app"]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([*flask, "demo", "load"], cwd=ROOT, env=env, check=True, capture_output=True)
-    server = subprocess.Popen(
-        [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    for _ in range(100):
-        try:
-            requests.get(f"http://127.0.0.1:{port}/login", timeout=1)
-            return server
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("the console did not start")
-
-
-def logged_in(base: str, username: str) -> requests.Session:
-    http = requests.Session()
-    page = http.get(f"{base}/login").text
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    http.post(f"{base}/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
-    http.headers["X-CSRFToken"] = http.get(f"{base}/api/me").json()["csrf_token"]
-    return http
 
 
 class SeatClient:
@@ -99,21 +66,17 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run(edits: int) -> None:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as workdir:
-        server = start_server(Path(workdir), port)
+        console = start_console(Path(workdir))
+        base, session_id = console.url, console.session_id
         try:
-            producer = logged_in(base, "producer")
-            session_id = producer.get(f"{base}/api/sessions?date={time.strftime('%Y-%m-%d')}").json()[
-                "sessions"
-            ][0]["id"]
+            producer = console.login("producer")
             producer.post(f"{base}/api/sessions/{session_id}/go-live")
             call = producer.post(
                 f"{base}/api/sessions/{session_id}/calls", json={"caller_number": "13800001111"}
             ).json()
             seats = {
-                seat: SeatClient(base, logged_in(base, user), session_id, seat)
+                seat: SeatClient(base, console.login(user), session_id, seat)
                 for seat, user in OTHER_SEATS.items()
             }
             for seat in seats.values():
@@ -135,8 +98,7 @@ def run(edits: int) -> None:
             for seat in seats.values():
                 seat.sio.disconnect()
         finally:
-            server.terminate()
-            server.wait(10)
+            console.stop()
 
     base_median = statistics.median(round_trip)
     print(f"{edits} card edits, producer -> other seats, real server on loopback\n")

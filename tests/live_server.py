@@ -1,7 +1,7 @@
 """Run the real console (``python app.py`` under eventlet) on a free loopback port with a scratch
-instance folder and the demo loaded, for tests that need the whole server (the line server's).
+instance folder and the demo loaded, for the tests and benchmarks that need the whole server.
 
-    console = start_console(tmp_dir)     # -> Console(url, session_id, instance, process)
+    console = start_console(tmp_dir)     # -> Console(url, session_id, web_token, instance, ...)
     http = console.login("producer")     # requests.Session with the CSRF header set
     console.stop()
 """
@@ -34,6 +34,7 @@ def free_port(kind: int = socket.SOCK_STREAM) -> int:
 class Console:
     url: str
     session_id: int
+    web_token: str
     instance: Path
     log_path: Path
     process: subprocess.Popen[bytes]
@@ -52,7 +53,10 @@ class Console:
         return http
 
     def log_tail(self, lines: int = 60) -> str:
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no console log)"
 
     def stop(self) -> None:
         self.process.terminate()
@@ -89,24 +93,19 @@ def start_console(instance: Path) -> Console:
         "HOTLINE_HTTP_PORT": str(port),
         "PYTHONUNBUFFERED": "1",
     }
-    migrations = ROOT / "migrations"
-    if (migrations / "env.py").exists() and any((migrations / "versions").glob("*.py")):
-        _flask(env, "db", "upgrade")
-    else:
-        create = (
-            "from app import create_app\nfrom core.extensions import db\n"
-            "with create_app().app_context(): db.create_all()"
-        )
-        subprocess.run([sys.executable, "-c", create], cwd=ROOT, env=env, check=True, timeout=120)
-    session = re.search(r"#(\d+)", _flask(env, "demo", "load"))
-    if session is None:
-        raise RuntimeError("no session id in the output of flask demo load")
+    _flask(env, "db", "upgrade")
+    demo = _flask(env, "demo", "load")
+    session, token = re.search(r"#(\d+)", demo), re.search(r"/w/(\S+)", demo)
+    if session is None or token is None:
+        raise RuntimeError(f"no session in the output of flask demo load:\n{demo}")
     log_path = instance / "console.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
-    console = Console(f"http://127.0.0.1:{port}", int(session.group(1)), instance, log_path, process)
+    console = Console(
+        f"http://127.0.0.1:{port}", int(session.group(1)), token.group(1), instance, log_path, process
+    )
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
