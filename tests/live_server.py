@@ -37,7 +37,8 @@ class Console:
     web_token: str
     instance: Path
     log_path: Path
-    process: subprocess.Popen[bytes]
+    env: dict[str, str]
+    process: subprocess.Popen[bytes] | None = None
 
     def login(self, username: str) -> requests.Session:
         http = requests.Session()
@@ -58,7 +59,31 @@ class Console:
         except OSError:
             return "(no console log)"
 
+    def launch(self) -> None:
+        """Start ``python app.py`` and wait until it answers HTTP."""
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "app.py"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the console exited with {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                requests.get(self.url + "/login", timeout=2)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"the console did not answer on {self.url}:\n{self.log_tail()}")
+
+    def restart(self) -> None:
+        self.stop()
+        self.launch()
+
     def stop(self) -> None:
+        if self.process is None:
+            return
         self.process.terminate()
         try:
             self.process.wait(timeout=10)
@@ -98,22 +123,13 @@ def start_console(instance: Path) -> Console:
     session, token = re.search(r"#(\d+)", demo), re.search(r"/w/(\S+)", demo)
     if session is None or token is None:
         raise RuntimeError(f"no session in the output of flask demo load:\n{demo}")
-    log_path = instance / "console.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
     console = Console(
-        f"http://127.0.0.1:{port}", int(session.group(1)), token.group(1), instance, log_path, process
+        f"http://127.0.0.1:{port}",
+        int(session.group(1)),
+        token.group(1),
+        instance,
+        instance / "console.log",
+        env,
     )
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the console exited with {process.returncode}:\n{console.log_tail()}")
-        try:
-            requests.get(console.url + "/login", timeout=2)
-            return console
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    console.stop()
-    raise RuntimeError(f"the console did not answer on {console.url}:\n{console.log_tail()}")
+    console.launch()
+    return console

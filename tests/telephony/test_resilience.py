@@ -31,6 +31,28 @@ def test_a_killed_line_server_shows_every_line_down_then_comes_back(
     assert seat.calls[card["id"]]["hangup_reason"] == "lost"
 
 
+def test_restarting_the_console_drops_no_call(
+    show: Show, seat: Seat, line_server: LineServer, sipp: SippFactory
+) -> None:
+    caller = sipp.call(line_server.port, "13800000601", hold_ms=60000)
+    card = wait_for("the card", lambda: show.call_by_number(seat, "13800000601"))
+    connections = line_server.log().count("connected to the console")
+
+    show.console.restart()
+    wait_for(
+        "the line server's hello to the new console",
+        lambda: line_server.log().count("connected to the console") > connections,
+        timeout=30,
+    )
+    # The seat reconnects by itself and starts over from a fresh snapshot.
+    wait_for(
+        "the lines up on the seat", lambda: seat.line_states() - {"down"} and "down" not in seat.line_states()
+    )
+    assert caller.process.poll() is None  # the caller never noticed
+    assert seat.calls[card["id"]]["state"] == "waiting"
+    assert seat.calls[card["id"]]["hangup_reason"] is None
+
+
 def test_stopping_with_callers_on_the_lines_hangs_up_politely_and_exits_cleanly(
     show: Show, seat: Seat, line_server: LineServer, sipp: SippFactory
 ) -> None:
