@@ -146,6 +146,8 @@ class SippFactory:
             "1",
             "-mp",
             str(free_port(socket.SOCK_DGRAM)),
+            "-cp",  # its control port, 8888 by default: taken if another SIPp runs
+            str(free_port(socket.SOCK_DGRAM)),
             "-nostdin",
             "-timeout",
             "90",
@@ -358,6 +360,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if "tmp_path" in funcargs:
             for log in sorted(Path(funcargs["tmp_path"]).glob("line-server-*.log")):
                 report.sections.append((log.name, log.read_text(errors="replace")[-4000:]))
+        factory = funcargs.get("sipp")
+        if isinstance(factory, SippFactory):
+            for number, sipp in enumerate(factory.started):
+                if sipp.process.poll() is not None and sipp.process.stderr:
+                    report.sections.append(
+                        (f"SIPp {number} (exit {sipp.process.returncode})", sipp.process.stderr.read())
+                    )
         show = funcargs.get("show")
         if isinstance(show, Show):
             report.sections.append(("console log (tail)", show.console.log_tail()))
