@@ -5,17 +5,14 @@ turned away at once."""
 from __future__ import annotations
 
 import socket
-import string
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.live_server import free_port
+from telephony import softphone
 from tests.telephony.conftest import LineServer, Seat, Show, SippFactory, wait_for
-
-BARESIP = Path(__file__).resolve().parent / "baresip"
 
 pytestmark = pytest.mark.telephony
 
@@ -108,22 +105,9 @@ def _lines(seat: Seat) -> list[dict[str, str]]:
 def test_a_softphone_caller_is_answered_and_hears_the_line_server(
     show: Show, seat: Seat, line_server: LineServer, tmp_path: Path
 ) -> None:
-    softphone = tmp_path / "baresip"
-    softphone.mkdir()
-    rtp = free_port(socket.SOCK_DGRAM)
-    values = {
-        "port": free_port(socket.SOCK_DGRAM),
-        "rtp": rtp,
-        "rtp_end": rtp + 20,
-        "number": "13900000001",
-        "heard": tmp_path / "heard.wav",
-    }
-    for name in ("config", "accounts"):
-        template = string.Template((BARESIP / name).read_text())
-        (softphone / name).write_text(template.substitute(values))
-    dial = f"/dial sip:hotline@127.0.0.1:{line_server.port}"
+    softphone.configure(tmp_path / "baresip", "13900000001", tmp_path / "heard.wav")
     result = subprocess.run(
-        ["baresip", "-f", str(softphone), "-e", dial, "-t", "7"],
+        softphone.command(tmp_path / "baresip", f"sip:hotline@127.0.0.1:{line_server.port}", seconds=7),
         capture_output=True,
         text=True,
         timeout=30,
