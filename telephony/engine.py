@@ -92,6 +92,10 @@ class Account(pj.Account):
         leg = Leg(self.engine, "caller", uuid.uuid4().hex[:12], prm.callId)
         self.engine.incoming.append(leg)  # held here until the loop takes it
 
+    def onRegState(self, prm: pj.OnRegStateParam) -> None:
+        # The station's staff read this when calls from the trunk do not arrive.
+        log.info("registration with %s: %d %s", self.engine.settings.registrar, prm.code, prm.reason)
+
 
 @dataclass
 class Caller:

@@ -49,7 +49,7 @@ def wait_for(what: str, check: Callable[[], Any], timeout: float = WAIT) -> Any:
 # --- RTP ---------------------------------------------------------------------------------------
 
 
-def _pcap_frames() -> list[bytes]:
+def pcap_frames() -> list[bytes]:
     """The pcap's PCMA audio, cut into 20 ms frames."""
     data = PCAP.read_bytes()
     audio, offset = bytearray(), 24
@@ -73,7 +73,7 @@ class RtpPeer:
         self.loud = 0
         self.remote: tuple[str, int] | None = None
         self._stop = threading.Event()
-        self._frames = _pcap_frames()
+        self._frames = pcap_frames()
         threading.Thread(target=self._run, daemon=True).start()
 
     def _run(self) -> None:
@@ -169,6 +169,10 @@ class SippFactory:
 
     def cancel(self, line_port: int, number: str, wait_ms: int) -> Sipp:
         return self._start("cancel", [f"127.0.0.1:{line_port}"], False, number=number, wait=wait_ms)
+
+    def registrar(self) -> Sipp:
+        """The station's PBX taking the line server's registration (credentials in registrar.xml)."""
+        return self._start("registrar", [], False)
 
     def phone(self, hold_ms: int = 60000) -> Sipp:
         """A phone the line server calls (producer, studio, duty); ``uri`` is its SIP address."""
@@ -312,7 +316,7 @@ class LineServer:
 def line_server_factory(show: Show, seat: Seat, tmp_path: Path) -> Iterator[Callable[..., LineServer]]:
     servers: list[LineServer] = []
 
-    def start(lines: int = 8, studio: str = "") -> LineServer:
+    def start(lines: int = 8, studio: str = "", **settings: str) -> LineServer:
         port = free_port(socket.SOCK_DGRAM)
         rtp = 30000 + (os.getpid() % 50) * 400 + len(servers) * 200
         recordings = show.console.instance / "recordings"  # the console serves recordings from there
@@ -326,6 +330,7 @@ def line_server_factory(show: Show, seat: Seat, tmp_path: Path) -> Iterator[Call
             "HOTLINE_RTP_PORT_RANGE": "200",
             "HOTLINE_STUDIO_URI": studio,
             "PYTHONUNBUFFERED": "1",
+            **{f"HOTLINE_{name}": value for name, value in settings.items()},
         }
         server = LineServer(
             subprocess.Popen(["true"]), port, tmp_path / f"line-server-{len(servers)}.log", recordings, env

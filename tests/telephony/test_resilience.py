@@ -1,11 +1,13 @@
 """The line server survives what a show throws at it: a crash and restart (every seat sees the
 lines go down and come back, and keeps every card), a stop with callers on the lines (they get
-a polite BYE and the process exits cleanly), and a command the console sends twice."""
+a polite BYE and the process exits cleanly), a command the console sends twice, a restart of the
+console, and registering with the station's PBX."""
 
 from __future__ import annotations
 
 import re
 import signal
+from collections.abc import Callable
 
 import pytest
 
@@ -89,3 +91,19 @@ def test_a_repeated_command_is_answered_again_but_not_carried_out_twice(tmp_path
     engine.submit("command", command)
     engine._take_inbox()
     assert sent == [("command_result", {"id": "c1", "ok": False, "error": "no such call"})] * 2
+
+
+def test_the_line_server_registers_with_the_stations_pbx(
+    line_server_factory: Callable[..., LineServer], sipp: SippFactory
+) -> None:
+    pbx = sipp.registrar()
+    server = line_server_factory(
+        SIP_REGISTRAR=f"sip:127.0.0.1:{pbx.port}",
+        SIP_USER="hotline",
+        SIP_PASSWORD="pbx-secret",
+        SIP_REALM="station",
+    )
+    assert pbx.wait(timeout=20) == 0  # the PBX accepted the digest credentials
+    wait_for(
+        "the registration logged", lambda: "registration with" in server.log() and ": 200 OK" in server.log()
+    )
