@@ -74,7 +74,8 @@ class RtpPeer:
         self.remote: tuple[str, int] | None = None
         self._stop = threading.Event()
         self._frames = pcap_frames()
-        threading.Thread(target=self._run, daemon=True).start()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
 
     def _run(self) -> None:
         seq, next_send = 0, time.monotonic()
@@ -96,6 +97,7 @@ class RtpPeer:
 
     def close(self) -> None:
         self._stop.set()
+        self._thread.join(timeout=2)  # before closing: a send on a closed socket would raise
         self.sock.close()
 
 
