@@ -113,6 +113,13 @@ def _call_offered(data: dict[str, Any]) -> dict[str, Any]:
     return {"accept": True, "card_id": call.id}
 
 
+@socketio.on("capacity", namespace=NAMESPACE)
+def _capacity(data: dict[str, Any]) -> None:
+    """The line server's periodic report: lines it can hold and disk left for recordings."""
+    _set_capacity(True, data)
+    realtime.publish_lines()
+
+
 @socketio.on("line_status", namespace=NAMESPACE)
 def _line_status(data: dict[str, Any]) -> None:
     _set_line(str(data["name"]), data["state"], data.get("call_id"))

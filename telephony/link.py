@@ -48,6 +48,7 @@ class Link:
 
     def start(self) -> None:
         threading.Thread(target=self._first_connect, name="console-link", daemon=True).start()
+        threading.Thread(target=self._report_capacity, name="capacity-report", daemon=True).start()
 
     def stop(self) -> None:
         self.stopping = True
@@ -74,6 +75,14 @@ class Link:
                 )
                 time.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
+
+    def _report_capacity(self) -> None:
+        """Recordings fill the disk during a show: the seats hear of it without waiting for the
+        next hello."""
+        while not self.stopping:
+            time.sleep(self.settings.capacity_every)
+            if self.ready:
+                self._send("capacity", self.engine.capacity_info())
 
     def _auth(self) -> dict[str, str]:
         return {"secret": self.settings.wait_for_secret()}  # read afresh: the console may have been reset

@@ -68,6 +68,7 @@ class Settings:
     min_free_disk_mb: int
     sip_log_level: int
     ring_seconds: float
+    capacity_every: float  # seconds between reports of capacity and free disk during a show
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -94,6 +95,7 @@ class Settings:
             min_free_disk_mb=int(_env("MIN_FREE_DISK_MB", "500")),
             sip_log_level=int(_env("SIP_LOG_LEVEL", "1")),
             ring_seconds=float(_env("RING_SECONDS", "1")),
+            capacity_every=float(_env("CAPACITY_EVERY", "60")),
         )
 
     def wait_for_secret(self, poll: float = 1.0) -> str:

@@ -111,3 +111,19 @@ def test_every_seat_page_can_name_the_line_states_and_warnings(
     assert "%(n)s" in strings["LineNotice.few_lines"]
     assert "%(mb)s" in strings["LineNotice.disk_low"]
     assert strings["LineNotice.down"]
+
+
+def test_disk_running_low_during_the_show_reaches_every_seat(
+    app: Flask, seats: dict[str, SocketIOTestClient]
+) -> None:
+    line_server = line_server_client(app)
+    hello(line_server, {"max_calls": 64, "disk_free_bytes": 900 * 2**20})
+    for client in seats.values():
+        client.get_received()
+
+    low = {"max_calls": 64, "disk_free_bytes": 300 * 2**20, "disk_warning": "only 300 MB free"}
+    line_server.emit("capacity", low, namespace=NAMESPACE)
+
+    for seat, client in seats.items():
+        (published,) = events(client, "lines")
+        assert published["line_capacity"] == {**low, "connected": True}, seat

@@ -234,6 +234,7 @@ class Seat:
     lines: list[dict[str, Any]] = field(default_factory=list)
     capacity: dict[str, Any] = field(default_factory=dict)
     times: dict[int, float] = field(default_factory=dict)
+    line_updates: int = 0
 
     def on_snapshot(self, data: dict[str, Any]) -> None:
         for call in data.get("calls", []):
@@ -246,6 +247,7 @@ class Seat:
 
     def on_lines(self, data: dict[str, Any]) -> None:
         self.lines, self.capacity = data["lines"], data.get("line_capacity") or {}
+        self.line_updates += 1
 
     def line_states(self) -> set[str]:
         return {line["state"] for line in self.lines}

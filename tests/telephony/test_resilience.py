@@ -107,3 +107,12 @@ def test_the_line_server_registers_with_the_stations_pbx(
     wait_for(
         "the registration logged", lambda: "registration with" in server.log() and ": 200 OK" in server.log()
     )
+
+
+def test_the_line_server_keeps_reporting_its_disk_during_the_show(
+    line_server_factory: Callable[..., LineServer], seat: Seat
+) -> None:
+    line_server_factory(MIN_FREE_DISK_MB=str(10**9), CAPACITY_EVERY="0.5")  # no disk is that big
+    reports = seat.line_updates
+    wait_for("two more reports", lambda: seat.line_updates >= reports + 2)
+    assert "MB free for recordings" in seat.capacity["disk_warning"]
