@@ -306,24 +306,11 @@
 
   function showSummary(summary) {
     summaryLoaded = true;
-    const seconds = (v) => (v === null || v === undefined ? "–" : Hotline.mmss(v));
-    const figures = [
-      ["received", summary.received],
-      ["screened", summary.screened],
-      ["aired", summary.aired],
-      ["answered_on_air", summary.answered_on_air],
-      ["committed", summary.committed],
-      ["followup", summary.followup],
-      ["abandoned", summary.abandoned],
-      ["avg_wait_seconds", seconds(summary.avg_wait_seconds)],
-      ["avg_on_air_seconds", seconds(summary.avg_on_air_seconds)],
-      ["head_present", t(summary.head_present ? "yes" : "no")],
-    ];
-    const channels = Object.entries(summary.by_channel || {})
-      .filter(([, n]) => n > 0)
-      .map(([channel, n]) => Hotline.label("Channel", channel) + " " + n).join(" · ");
+    const figures = new Map(summaryFigures(summary));
+    const channels = figures.get("by_channel");  // shown beside the calls received
+    figures.delete("by_channel");
     $("summary-figures").replaceChildren(
-      ...figures.map(([key, value]) => el("div", { class: "figure", dataset: { key } },
+      ...[...figures].map(([key, value]) => el("div", { class: "figure", dataset: { key } },
         el("dt", {}, t("summary." + key)),
         el("dd", {}, value, key === "received" && channels ? el("small", { class: "muted" }, " (" + channels + ")") : null),
       )),

@@ -608,15 +608,7 @@ async function loadSummary() {
 }
 
 function renderSummary(summary) {
-  const seconds = (v) => (v == null ? "—" : Hotline.mmss(v));
-  const rows = [
-    ["received", summary.received], ["screened", summary.screened], ["aired", summary.aired],
-    ["answered_on_air", summary.answered_on_air], ["committed", summary.committed],
-    ["followup", summary.followup], ["abandoned", summary.abandoned],
-    ["avg_wait_seconds", seconds(summary.avg_wait_seconds)], ["avg_on_air_seconds", seconds(summary.avg_on_air_seconds)],
-    ["head_present", t(summary.head_present ? "yes" : "no")],
-    ["by_channel", Object.entries(summary.by_channel || {}).map(([ch, n]) => Hotline.label("Channel", ch) + " " + n).join(" · ")],
-  ];
+  const rows = summaryFigures(summary);
   const box = $("#summary");
   box.hidden = false;
   box.replaceChildren(el("h4", {}, t("summary.title")), el("dl", {},

@@ -179,3 +179,22 @@ class Seat {
 
 Seat.FULL_LINES = 64;  // the lines a show is planned for; fewer is warned about
 Seat.LINE_STATES = ["on_air", "ready", "with_producer", "held", "waiting", "greeting", "ringing", "idle", "down"];
+
+// The show's figures as [key, shown value] pairs, in the order every seat shows them.
+function summaryFigures(summary) {
+  const seconds = (v) => (v === null || v === undefined ? "–" : Hotline.mmss(v));
+  return [
+    ["received", summary.received],
+    ["screened", summary.screened],
+    ["aired", summary.aired],
+    ["answered_on_air", summary.answered_on_air],
+    ["committed", summary.committed],
+    ["followup", summary.followup],
+    ["abandoned", summary.abandoned],
+    ["avg_wait_seconds", seconds(summary.avg_wait_seconds)],
+    ["avg_on_air_seconds", seconds(summary.avg_on_air_seconds)],
+    ["head_present", Hotline.t(summary.head_present ? "yes" : "no")],
+    ["by_channel", Object.entries(summary.by_channel || {}).filter(([, n]) => n > 0)
+      .map(([channel, n]) => Hotline.label("Channel", channel) + " " + n).join(" · ")],
+  ];
+}
