@@ -118,9 +118,9 @@ def _connect(auth: dict[str, Any] | None = None) -> None:
 
 
 def publish_call(call: Call) -> None:
+    payloads = {masked: call_json(call, masked=masked) for masked in (False, True)}
     for seat in SEATS:
-        payload = call_json(call, masked=seat in MASKED_SEATS)
-        socketio.emit("call", payload, to=seat_room(call.session_id, seat))
+        socketio.emit("call", payloads[seat in MASKED_SEATS], to=seat_room(call.session_id, seat))
 
 
 def publish_session(session: AirSession) -> None:
