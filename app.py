@@ -68,6 +68,7 @@ def _register_parts(app: Flask) -> None:
     from core.accounts import bp as auth_bp
     from core.accounts import users_cli
     from core.users import bp as users_bp
+    from followup.api import bp as followup_api_bp
 
     for blueprint in (
         auth_bp,
@@ -77,6 +78,7 @@ def _register_parts(app: Flask) -> None:
         console_api_bp,
         webchannel_bp,
         summary_page_bp,
+        followup_api_bp,
     ):
         app.register_blueprint(blueprint)
     for group in (users_cli, schedule_cli, demo_cli):

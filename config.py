@@ -53,6 +53,8 @@ def load(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         PROXY_COUNT=int(_env("PROXY_COUNT", "0")),
         # On-air segments recorded by the line server, served to the seats from here.
         RECORDINGS_DIR=_env("RECORDINGS", str(instance / "recordings")),
+        # Photos and documents sent with a unit's reply.
+        ATTACHMENTS_DIR=_env("ATTACHMENTS", str(instance / "attachments")),
         TIMEZONE=_env("TIMEZONE", "Asia/Shanghai"),
         BABEL_DEFAULT_LOCALE="zh_CN",
         BABEL_DEFAULT_TIMEZONE=_env("TIMEZONE", "Asia/Shanghai"),
@@ -68,7 +70,7 @@ def load(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         PASSWORD_HASH_METHOD="scrypt",
         WTF_CSRF_TIME_LIMIT=None,  # a seat stays open for a whole show
         SESSION_COOKIE_SAMESITE="Lax",
-        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,  # a reply's photo straight from a phone
     )
     if overrides:
         app.config.update(overrides)

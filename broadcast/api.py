@@ -41,7 +41,7 @@ from broadcast.schedule import ScheduleError, ScheduleFileError, import_schedule
 from broadcast.views import bp
 from console.models import Call
 from core.accounts import Role, User, roles_required
-from core.api import ApiError, parse
+from core.api import ApiError, invalid, parse
 from core.extensions import db
 
 M = TypeVar("M", bound=BaseModel)
@@ -190,10 +190,6 @@ def get_or_404(model: type[T], ident: int) -> T:
         what = NAMES.get(model, model.__name__)
         raise ApiError(404, "not_found", _("%(what)s #%(id)d does not exist.", what=what, id=ident))
     return obj
-
-
-def invalid(field: str, message: str) -> ApiError:
-    return ApiError(422, "invalid", _("Some fields are not valid."), {field: message})
 
 
 def conflict(message: str, field: str | None = None) -> ApiError:

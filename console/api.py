@@ -204,7 +204,7 @@ def go_live(session_id: int) -> Any:
 @bp.post("/sessions/<int:session_id>/end")
 @roles_required(*ON_AIR_DESK)
 def end(session_id: int) -> Any:
-    return jsonify(flow.end_session(_session(session_id, "host")))
+    return jsonify(flow.end_session(_session(session_id, "host"), current_user))
 
 
 @bp.post("/guests/<int:guest_id>/presence")

@@ -37,7 +37,13 @@ DEMO_USERS = [
     ("handler", Role.UNIT_HANDLER, "司法局 承办人 周洁"),
     ("reviewer", Role.UNIT_REVIEWER, "司法局 法规科 孙伟"),
     ("callback", Role.CALLBACK_AGENT, "回访员 吴芳"),
+    ("handler2", Role.UNIT_HANDLER, "住建局 承办人 钱程"),
+    ("reviewer2", Role.UNIT_REVIEWER, "住建局 物业科 郑凯"),
 ]
+
+# A second unit, so a unit's desk can be seen holding only its own cases.
+OTHER_UNIT = "市住房和城乡建设局"
+OTHER_UNIT_USERS = {"handler2", "reviewer2"}
 
 PREPARED_QA = [
     (
@@ -79,6 +85,11 @@ def load_demo(today: date | None = None) -> AirSession:
             UnitContact(role=ContactRole.LIAISON, name="黄磊", title="办公室科员", phone="13800000004"),
         ]
         db.session.add(unit)
+    other = db.session.scalar(select(Unit).where(Unit.name == OTHER_UNIT))
+    if other is None:
+        other = Unit(name=OTHER_UNIT, short_name="住建局", duty_phone="sip:duty-zj@127.0.0.1:5090")
+        other.sections = [Section(name=name) for name in ("办公室", "物业管理科", "建筑市场科", "城建档案馆")]
+        db.session.add(other)
     programme = db.session.scalar(select(Programme).where(Programme.name == "政风行风热线"))
     if programme is None:
         programme = Programme(
@@ -131,7 +142,9 @@ def load_demo(today: date | None = None) -> AirSession:
 
     for username, role, name in DEMO_USERS:
         if db.session.scalar(select(User).where(User.username == username)) is None:
-            unit_id = unit.id if role in (Role.OFFICIAL, Role.UNIT_HANDLER, Role.UNIT_REVIEWER) else None
+            unit_id = None
+            if role in (Role.OFFICIAL, Role.UNIT_HANDLER, Role.UNIT_REVIEWER):
+                unit_id = other.id if username in OTHER_UNIT_USERS else unit.id
             create_user(username, DEMO_PASSWORD, role, name, unit_id)
     return session
 

@@ -34,6 +34,7 @@ from core.accounts import User
 from core.api import ApiError
 from core.db import utcnow
 from core.extensions import db
+from followup.conversion import convert_session
 
 MAX_ON_AIR = 2
 
@@ -328,7 +329,7 @@ def go_live(session: AirSession) -> AirSession:
     return session
 
 
-def end_session(session: AirSession) -> dict[str, Any]:
+def end_session(session: AirSession, actor: User | None = None) -> dict[str, Any]:
     """End the show; callers still on a line are let go, and the summary is frozen."""
     if session.state != SessionState.LIVE:
         raise ApiError(409, "illegal_transition", _("Only a live session can end."))
@@ -355,6 +356,8 @@ def end_session(session: AirSession) -> dict[str, Any]:
         realtime.publish_call(call)
         commands.send(call, "drop")
     realtime.publish_session(session)
+    # What was not settled on air goes to the units as cases now, not when someone remembers.
+    convert_session(session, actor)
     return session.summary
 
 

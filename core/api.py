@@ -33,6 +33,11 @@ class ApiError(Exception):
         return jsonify(error=body), self.status
 
 
+def invalid(field: str, message: str) -> ApiError:
+    """One field refused, said under that field."""
+    return ApiError(422, "invalid", _("Some fields are not valid."), {field: message})
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.is_json
 

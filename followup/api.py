@@ -1,0 +1,219 @@
+"""The follow-up JSON API: case lists and pages, every action, attachments, conversion of calls
+into cases, the callbacks due, bulk notices and each programme's deadline policy.
+
+Every route finds a case through ``_visible_case``: a case the person's unit may not see is
+answered 404, the same as a case that does not exist."""
+
+from __future__ import annotations
+
+import mimetypes
+import secrets
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request, send_file
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func, select
+
+from broadcast.models import AirSession, Programme
+from console.models import Call
+from core.accounts import Role, roles_required
+from core.api import ApiError, invalid, parse
+from core.extensions import db
+from followup import clock
+from followup.conversion import convert_call, convert_session
+from followup.deadlines import DeadlinePolicy
+from followup.models import Attachment, Callback, Case, NoticeKind
+from followup.policy import policy_for, save_policy
+from followup.queries import apply_filter, filter_from_args, visible_cases
+from followup.serialize import attachment_json, callback_json, case_json, case_row
+from followup.workflow import UNIT, UNIT_WORKING, may_see, perform
+
+bp = Blueprint("followup_api", __name__)
+
+ATTACHMENT_TYPES = {
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "image/heic",
+    "application/pdf",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "text/plain",
+}
+CONVERTERS = (Role.OVERSIGHT, Role.PRODUCER, Role.CLERK, Role.HOST)
+
+
+def _visible_case(case_id: int) -> Case:
+    case = db.session.get(Case, case_id)
+    if case is None or not may_see(case, current_user):
+        raise ApiError(404, "not_found", _("No such case."))
+    return case
+
+
+@bp.get("/api/cases")
+@login_required
+def list_cases() -> Any:
+    f = filter_from_args(request.args)
+    query = apply_filter(visible_cases(current_user), f)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.scalars(query.limit(f.per_page).offset((f.page - 1) * f.per_page))
+    today = clock.today()
+    return jsonify(cases=[case_row(c, today) for c in rows], total=total, page=f.page, per_page=f.per_page)
+
+
+@bp.get("/api/cases/<int:case_id>")
+@login_required
+def get_case(case_id: int) -> Any:
+    return jsonify(case_json(_visible_case(case_id), current_user))
+
+
+@bp.post("/api/cases/<int:case_id>/actions/<name>")
+@login_required
+def act(case_id: int, name: str) -> Any:
+    case = perform(_visible_case(case_id), name, current_user, request.get_json(silent=True) or {})
+    return jsonify(case_json(case, current_user))
+
+
+@bp.post("/api/cases/<int:case_id>/attachments")
+@login_required
+def upload_attachment(case_id: int) -> Any:
+    """A photo or document for the reply being drafted; it joins the reply when that is sent."""
+    case = _visible_case(case_id)
+    if current_user.role not in UNIT or current_user.unit_id != case.unit_id:
+        raise ApiError(403, "forbidden", _("Only the handling unit may do this."))
+    if case.state not in UNIT_WORKING:
+        raise ApiError(409, "illegal_transition", _("Attachments are added while the reply is drafted."))
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise invalid("file", _("Choose a file."))
+    content_type = upload.mimetype or mimetypes.guess_type(upload.filename)[0] or ""
+    if content_type not in ATTACHMENT_TYPES:
+        raise invalid("file", _("Photos (JPEG, PNG, WebP, HEIC), PDF, Word, Excel or text files only."))
+    folder = Path(current_app.config["ATTACHMENTS_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_as = f"{case.id}-{secrets.token_hex(12)}{Path(upload.filename).suffix.lower()[:10]}"
+    upload.save(folder / stored_as)
+    attachment = Attachment(
+        case_id=case.id,
+        filename=Path(upload.filename).name[:256],
+        stored_as=stored_as,
+        content_type=content_type,
+        size=(folder / stored_as).stat().st_size,
+        uploaded_by_id=current_user.id,
+    )
+    db.session.add(attachment)
+    db.session.commit()
+    return jsonify(attachment_json(attachment)), 201
+
+
+@bp.get("/api/attachments/<int:attachment_id>")
+@login_required
+def download_attachment(attachment_id: int) -> Any:
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise ApiError(404, "not_found", _("No such attachment."))
+    _visible_case(attachment.case_id)
+    path = Path(current_app.config["ATTACHMENTS_DIR"]) / attachment.stored_as
+    return send_file(path, mimetype=attachment.content_type, download_name=attachment.filename)
+
+
+@bp.post("/api/sessions/<int:session_id>/cases")
+@roles_required(*CONVERTERS)
+def convert_whole_session(session_id: int) -> Any:
+    session = db.session.get(AirSession, session_id)
+    if session is None:
+        raise ApiError(404, "not_found", _("No such session."))
+    result = convert_session(session, current_user)
+    return jsonify(
+        created=[case_row(c) for c in result.created],
+        duplicates=[case_row(c) for c in result.duplicates],
+        already=result.already,
+    )
+
+
+@bp.post("/api/calls/<int:call_id>/case")
+@roles_required(*CONVERTERS)
+def convert_one_call(call_id: int) -> Any:
+    call = db.session.get(Call, call_id)
+    if call is None:
+        raise ApiError(404, "not_found", _("No such call."))
+    return jsonify(case_row(convert_call(call, current_user))), 201
+
+
+@bp.get("/api/callbacks")
+@roles_required(Role.CALLBACK_AGENT, Role.OVERSIGHT)
+def callbacks_due() -> Any:
+    """Callbacks due on ``day`` (default today) or before and not yet made, oldest first."""
+    day = parse(_Day, {"day": request.args.get("day") or clock.today().isoformat()}).day
+    rows = db.session.execute(
+        select(Callback, Case)
+        .join(Case)
+        .where(Callback.done_at.is_(None), Callback.due_on <= day, Case.anonymous.is_(False))
+        .order_by(Callback.due_on, Callback.id)
+    )
+    today = clock.today()
+    return jsonify(
+        day=day.isoformat(),
+        callbacks=[
+            callback_json(cb) | {"case": case_row(case, today) | {"contact_number": case.contact_number}}
+            for cb, case in rows
+            if case.is_open
+        ],
+    )
+
+
+class _Day(BaseModel):
+    day: date
+
+
+class BulkNotice(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    case_ids: list[int] = Field(min_length=1, max_length=500)
+    kind: NoticeKind
+    message: str = Field(default="", max_length=2000)
+
+
+@bp.post("/api/notices/bulk")
+@roles_required(Role.OVERSIGHT)
+def bulk_notices() -> Any:
+    """A reminder or supervision notice to many cases at once; each case is checked on its own,
+    and the ones that cannot take it are listed with the reason."""
+    body = parse(BulkNotice)
+    action = "remind" if body.kind == NoticeKind.REMINDER else "supervise"
+    sent, refused = [], []
+    for case_id in body.case_ids:
+        try:
+            perform(_visible_case(case_id), action, current_user, {"message": body.message})
+            sent.append(case_id)
+        except ApiError as error:
+            db.session.rollback()
+            refused.append({"id": case_id, "message": error.message})
+    return jsonify(sent=sent, refused=refused)
+
+
+@bp.get("/api/programmes/<int:programme_id>/deadline-policy")
+@login_required
+def get_policy(programme_id: int) -> Any:
+    _programme(programme_id)
+    return jsonify(policy_for(programme_id).model_dump(mode="json"))
+
+
+@bp.put("/api/programmes/<int:programme_id>/deadline-policy")
+@roles_required(Role.OVERSIGHT)
+def put_policy(programme_id: int) -> Any:
+    _programme(programme_id)
+    policy = save_policy(programme_id, parse(DeadlinePolicy), current_user)
+    return jsonify(policy.model_dump(mode="json"))
+
+
+def _programme(programme_id: int) -> Programme:
+    programme = db.session.get(Programme, programme_id)
+    if programme is None:
+        raise ApiError(404, "not_found", _("No such programme."))
+    return programme

@@ -1,0 +1,94 @@
+"""Which cases a person may see, and the desks' filters over them. The list API, the Excel
+export and the scores all start from ``visible_cases``, so a unit's people never reach another
+unit's case through any of them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Select, false, or_, select
+
+from console.models import Category
+from core.accounts import Role, User
+from core.api import parse
+from followup import clock
+from followup.models import ANSWERED_STATES, OPEN_STATES, Case, CaseAssist, CaseState
+from followup.workflow import OVERSIGHT, UNIT, may_see  # noqa: F401  (may_see re-exported for views)
+
+STAFF = OVERSIGHT | {Role.CALLBACK_AGENT, Role.PRODUCER, Role.HOST, Role.CLERK}
+
+
+class CaseFilter(BaseModel):
+    """The filters of the case lists (query string), shared by the desks and the export."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    unit_id: int | None = None
+    state: list[CaseState] = Field(default_factory=list)
+    category: Category | None = None
+    due: str | None = Field(default=None, pattern="^(overdue|due_soon|due_today|open|closed)$")
+    session_id: int | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    q: str = Field(default="", max_length=100)
+    page: int = Field(default=1, ge=1)
+    per_page: int = Field(default=50, ge=1, le=500)
+
+
+def visible_cases(user: User) -> Select[tuple[Case]]:
+    query = select(Case)
+    if user.role in UNIT or user.role == Role.OFFICIAL:
+        if user.unit_id is None:
+            return query.where(false())
+        assisted = select(CaseAssist.case_id).where(CaseAssist.unit_id == user.unit_id)
+        return query.where(or_(Case.unit_id == user.unit_id, Case.id.in_(assisted)))
+    if user.role in STAFF:
+        return query
+    return query.where(false())
+
+
+def apply_filter(query: Select[tuple[Case]], f: CaseFilter, today: date | None = None) -> Select[tuple[Case]]:
+    today = today or clock.today()
+    if f.unit_id is not None:
+        query = query.where(Case.unit_id == f.unit_id)
+    if f.state:
+        query = query.where(Case.state.in_(f.state))
+    if f.category is not None:
+        query = query.where(Case.category == f.category)
+    if f.session_id is not None:
+        query = query.where(Case.session_id == f.session_id)
+    if f.received_from is not None:
+        query = query.where(Case.received_on >= f.received_from)
+    if f.received_to is not None:
+        query = query.where(Case.received_on <= f.received_to)
+    if f.q:
+        like = f"%{f.q}%"
+        query = query.where(or_(Case.number.like(like), Case.subject.like(like), Case.details.like(like)))
+    waiting = Case.state.in_(OPEN_STATES - ANSWERED_STATES)  # the unit still owes the answer
+    if f.due == "overdue":
+        query = query.where(waiting, Case.due_on < today)
+    elif f.due == "due_today":
+        query = query.where(waiting, Case.due_on == today)
+    elif f.due == "due_soon":
+        soon = today + timedelta(days=_due_soon_days())
+        query = query.where(waiting, Case.due_on >= today, Case.due_on <= soon)
+    elif f.due == "open":
+        query = query.where(Case.state.in_(OPEN_STATES))
+    elif f.due == "closed":
+        query = query.where(Case.state.not_in(OPEN_STATES))
+    return query.order_by(Case.due_on, Case.id)
+
+
+def _due_soon_days() -> int:
+    from followup.deadlines import DeadlinePolicy
+
+    return DeadlinePolicy().due_soon_days
+
+
+def filter_from_args(args: Any) -> CaseFilter:
+    """A CaseFilter from a query string (``state`` may repeat or be comma-separated)."""
+    data = {key: args.get(key) for key in args if key != "state"}
+    states = [s for value in args.getlist("state") for s in value.split(",") if s]
+    return parse(CaseFilter, {k: v for k, v in data.items() if v not in ("", None)} | {"state": states})

@@ -1,0 +1,203 @@
+"""Cases as JSON for the desks: a row for lists, the whole case for its page. Labels travel
+with the values, so every desk shows the same words and the deadline state computed here."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from console.models import label
+from core.accounts import User
+from followup import clock
+from followup.deadlines import DeadlineStatus, deadline_status
+from followup.models import ANSWERED_STATES, Attachment, Callback, Case, CaseEvent, Extension, Notice, Reply
+from followup.policy import policy_for
+from followup.workflow import ACTIONS, available
+
+# History lines written by something other than an action of the table.
+EVENT_LABELS = {
+    "created": _l("Case created"),
+    "merged_in": _l("Another case merged into this one"),
+}
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def deadline(case: Case, today: date | None = None) -> DeadlineStatus:
+    """Open cases are on time, due soon, due today or overdue; closed ones met or missed their date.
+    A case is closed for its unit once the citizen has the unit's answer."""
+    answered = case.answered_at if case.state in ANSWERED_STATES else None
+    closed_on = clock.local_date(answered) if answered else None
+    if case.settled_at and closed_on is None:
+        closed_on = clock.local_date(case.settled_at)
+    return deadline_status(
+        case.due_on, today or clock.today(), closed_on, policy_for(case.programme_id).due_soon_days
+    )
+
+
+def case_row(case: Case, today: date | None = None) -> dict[str, Any]:
+    status = deadline(case, today)
+    return {
+        "id": case.id,
+        "number": case.number,
+        "state": case.state,
+        "state_label": label(case.state),
+        "unit_id": case.unit_id,
+        "unit": case.unit.name,
+        "section": case.section.name if case.section else "",
+        "assisting_units": [a.unit.name for a in case.assisting],
+        "session_id": case.session_id,
+        "category": case.category,
+        "category_label": label(case.category) if case.category else "",
+        "urgency": case.urgency,
+        "subject": case.subject,
+        "caller_name": "" if case.anonymous else case.caller_name,
+        "anonymous": case.anonymous,
+        "received_on": _iso(case.received_on),
+        "due_on": _iso(case.due_on),
+        "original_due_on": _iso(case.original_due_on),
+        "due_rule": case.due_rule,
+        "calendar_fallback": case.calendar_fallback,
+        "deadline": status,
+        "deadline_label": label(status),
+        "complex": case.complex,
+        "internal": case.internal,
+        "redo_count": case.redo_count,
+        "satisfaction": case.satisfaction,
+        "satisfaction_label": label(case.satisfaction) if case.satisfaction else "",
+        "commitment_open": case.commitment_open,
+        "duplicate_of": case.duplicate_of.number if case.duplicate_of else None,
+        "pending_extension": any(e.state == "pending" for e in case.extensions),
+        "unseen_notices": sum(1 for n in case.notices if n.seen_at is None),
+        "column_pick": case.column_pick,
+        "version": case.version,
+    }
+
+
+def case_json(case: Case, viewer: User) -> dict[str, Any]:
+    data = case_row(case)
+    data.update(
+        {
+            "contact_number": "" if case.anonymous else case.contact_number,
+            "address": "" if case.anonymous else case.address,
+            "details": case.details,
+            "consent_publish": case.consent_publish,
+            "on_air_answer": case.on_air_answer,
+            "commitment": {
+                "what": case.commitment_what,
+                "due": _iso(case.commitment_due),
+                "how": case.commitment_how,
+                "fulfilled_on": _iso(case.commitment_fulfilled_on),
+            }
+            if case.commitment_what
+            else None,
+            "first_unit": case.first_unit.name,
+            "section_id": case.section_id,
+            "answered_at": _iso(case.answered_at),
+            "answer_channel": case.answer_channel,
+            "settled_at": _iso(case.settled_at),
+            "no_contact_count": case.no_contact_count,
+            "replies": [reply_json(r) for r in case.replies],
+            "callbacks": [callback_json(c) for c in case.callbacks],
+            "extensions": [extension_json(e) for e in case.extensions],
+            "notices": [notice_json(n) for n in case.notices],
+            "events": [event_json(e) for e in case.events],
+            "actions": [
+                {"name": name, "label": str(ACTIONS[name].label), "target": ACTIONS[name].target}
+                for name in available(case, viewer)
+            ],
+        }
+    )
+    return data
+
+
+def reply_json(reply: Reply) -> dict[str, Any]:
+    return {
+        "id": reply.id,
+        "body": reply.body,
+        "drafted_by": reply.drafted_by.display_name,
+        "drafted_at": _iso(reply.drafted_at),
+        "reviewed_by": reply.reviewed_by.display_name if reply.reviewed_by else None,
+        "reviewed_at": _iso(reply.reviewed_at),
+        "approved": reply.approved,
+        "review_note": reply.review_note,
+        "head_signoff": reply.head_signoff,
+        "attachments": [attachment_json(a) for a in reply.attachments],
+    }
+
+
+def attachment_json(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.id,
+        "filename": attachment.filename,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "url": f"/api/attachments/{attachment.id}",
+    }
+
+
+def callback_json(callback: Callback) -> dict[str, Any]:
+    return {
+        "id": callback.id,
+        "kind": callback.kind,
+        "kind_label": label(callback.kind),
+        "due_on": _iso(callback.due_on),
+        "done_at": _iso(callback.done_at),
+        "agent": callback.agent.display_name if callback.agent else None,
+        "channel": callback.channel,
+        "reached": callback.reached,
+        "contacted": callback.contacted,
+        "fulfilled": callback.fulfilled,
+        "satisfaction": callback.satisfaction,
+        "satisfaction_label": label(callback.satisfaction) if callback.satisfaction else "",
+        "note": callback.note,
+    }
+
+
+def extension_json(extension: Extension) -> dict[str, Any]:
+    return {
+        "id": extension.id,
+        "state": extension.state,
+        "state_label": label(extension.state),
+        "reason": extension.reason,
+        "requested_due": _iso(extension.requested_due),
+        "previous_due": _iso(extension.previous_due),
+        "granted_due": _iso(extension.granted_due),
+        "requested_by": extension.requested_by.display_name,
+        "requested_at": _iso(extension.requested_at),
+        "decided_at": _iso(extension.decided_at),
+        "decision_note": extension.decision_note,
+        "citizen_told_at": _iso(extension.citizen_told_at),
+    }
+
+
+def notice_json(notice: Notice) -> dict[str, Any]:
+    return {
+        "id": notice.id,
+        "kind": notice.kind,
+        "kind_label": label(notice.kind),
+        "number": notice.number,
+        "message": notice.message,
+        "sent_at": _iso(notice.sent_at),
+        "seen_at": _iso(notice.seen_at),
+        "automatic": notice.sent_by_id is None,
+    }
+
+
+def event_json(event: CaseEvent) -> dict[str, Any]:
+    action = ACTIONS.get(event.action)
+    return {
+        "id": event.id,
+        "at": _iso(event.at),
+        "actor": event.actor.display_name if event.actor else None,
+        "action": event.action,
+        "action_label": str(action.label if action else EVENT_LABELS.get(event.action, event.action)),
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "to_state_label": label(event.to_state) if event.to_state else "",
+        "note": event.note,
+    }

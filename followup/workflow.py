@@ -1,0 +1,679 @@
+"""Everything anyone does to a case, as one table of actions.
+
+Each action names the states it may start from, the state it leads to (or none, for actions that
+only add to the case: an extension request, a reminder, a callback), the roles that may take it
+and what it needs from the person. ``perform`` is the only way a case changes: it checks who is
+acting (a unit acts only on its own cases), checks the state, validates the input, applies the
+change, writes one append-only history line, commits, then tells the desks. No route, page or
+job changes a case's state any other way, so no illegal jump is possible through any of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from broadcast.models import Section, Unit
+from console.models import Category, Satisfaction
+from core.accounts import Role, User
+from core.api import ApiError, invalid, parse
+from core.db import utcnow
+from core.extensions import db
+from followup import clock
+from followup.deadlines import DeadlinePolicy, due_date
+from followup.models import (
+    Attachment,
+    Callback,
+    CallbackChannel,
+    CallbackKind,
+    Case,
+    CaseAssist,
+    CaseEvent,
+    CaseState,
+    Extension,
+    ExtensionState,
+    Notice,
+    NoticeKind,
+    Reply,
+)
+from followup.policy import policy_for
+
+S = CaseState
+OVERSIGHT = frozenset({Role.OVERSIGHT, Role.ADMIN})
+UNIT = frozenset({Role.UNIT_HANDLER, Role.UNIT_REVIEWER})
+REVIEWER = frozenset({Role.UNIT_REVIEWER})
+CALLBACK = frozenset({Role.CALLBACK_AGENT}) | OVERSIGHT
+UNIT_WORKING = frozenset({S.ACCEPTED, S.IN_PROGRESS, S.REDO, S.DRAFTED, S.APPROVED})
+PROCESS_CALLBACK_AFTER = timedelta(days=2)
+RESULT_CALLBACK_AFTER = timedelta(days=1)
+LOOKBACK_EVERY = timedelta(days=7)
+
+
+# --- what each action needs ---------------------------------------------------------------------
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    version: int | None = None  # the case version the person saw; a stale one is refused
+
+
+class Empty(_Input):
+    pass
+
+
+class Reason(_Input):
+    reason: str = Field(min_length=2, max_length=2000)
+
+
+class OptionalNote(_Input):
+    note: str = Field(default="", max_length=2000)
+
+
+class Reassign(_Input):
+    unit_id: int
+    section_id: int | None = None
+    assisting_unit_ids: list[int] = Field(default_factory=list, max_length=20)
+    note: str = Field(default="", max_length=2000)
+
+
+class Draft(_Input):
+    body: str = Field(min_length=1, max_length=20000)
+    attachment_ids: list[int] = Field(default_factory=list, max_length=50)
+
+
+class Approve(_Input):
+    note: str = Field(default="", max_length=2000)
+    head_signoff: str = Field(default="", max_length=64)
+
+
+class Answer(_Input):
+    channel: CallbackChannel
+    note: str = Field(default="", max_length=2000)
+
+
+class RequestExtension(_Input):
+    reason: str = Field(min_length=2, max_length=2000)
+    requested_due: date
+
+
+class DecideExtension(_Input):
+    extension_id: int
+    approve: bool
+    note: str = Field(min_length=2, max_length=2000)
+    granted_due: date | None = None
+
+
+class ExtensionTold(_Input):
+    extension_id: int
+
+
+class SendNotice(_Input):
+    message: str = Field(default="", max_length=2000)
+
+
+class RecordCallback(_Input):
+    callback_id: int
+    channel: CallbackChannel
+    reached: bool = True
+    contacted: bool | None = None
+    fulfilled: bool | None = None
+    satisfaction: Satisfaction | None = None
+    note: str = Field(default="", max_length=2000)
+
+
+class Edit(_Input):
+    complex: bool | None = None
+    internal: bool | None = None
+    consent_publish: bool | None = None
+    category: Category | None = None
+    section_id: int | None = None
+
+
+class ColumnPick(_Input):
+    picked: bool
+
+
+class NoticeSeen(_Input):
+    notice_id: int
+
+    @field_validator("notice_id")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value <= 0:
+            raise ValueError("positive")
+        return value
+
+
+# --- the table ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: Any
+    sources: frozenset[CaseState]
+    roles: frozenset[Role]
+    needs: type[_Input]
+    apply: Callable[[Case, User | None, Any, DeadlinePolicy], CaseState | None]
+    target: CaseState | None = None  # the usual target, for the desks' buttons; apply decides
+    per_item: bool = False  # acts on one callback, extension or notice of the case, not on the case
+
+
+def _actions() -> dict[str, Action]:
+    table = [
+        Action("keep", _l("Keep as a separate case"), frozenset({S.DUPLICATE}), OVERSIGHT, OptionalNote,
+               _keep, S.ASSIGNED),
+        Action("merge", _l("Merge into the open case"), frozenset({S.DUPLICATE}), OVERSIGHT, OptionalNote,
+               _merge, S.MERGED),
+        Action("accept", _l("Accept"), frozenset({S.ASSIGNED}), UNIT, Empty, _to(S.ACCEPTED), S.ACCEPTED),
+        Action("return", _l("Return: not our matter"), frozenset({S.ASSIGNED, S.ACCEPTED}), UNIT, Reason,
+               _return, S.RETURNED),
+        Action("reassign", _l("Reassign"), frozenset({S.RETURNED, S.ASSIGNED}), OVERSIGHT, Reassign,
+               _reassign, S.ASSIGNED),
+        Action("start", _l("Start handling"), frozenset({S.ACCEPTED, S.REDO}), UNIT, Empty,
+               _to(S.IN_PROGRESS), S.IN_PROGRESS),
+        Action("draft", _l("Submit reply for review"), frozenset({S.ACCEPTED, S.IN_PROGRESS, S.REDO}), UNIT,
+               Draft, _draft, S.DRAFTED),
+        Action("approve", _l("Approve reply"), frozenset({S.DRAFTED}), REVIEWER, Approve, _approve,
+               S.APPROVED),
+        Action("return_to_drafter", _l("Return to the drafter"), frozenset({S.DRAFTED}), REVIEWER, Reason,
+               _return_to_drafter, S.IN_PROGRESS),
+        Action("answer", _l("Citizen answered"), frozenset({S.APPROVED}), UNIT, Answer, _answer, S.ANSWERED),
+        Action("callback", _l("Record callback"), frozenset(S) - {S.SETTLED, S.MERGED, S.DUPLICATE},
+               CALLBACK, RecordCallback, _callback, per_item=True),
+        Action("redo", _l("Send back to redo"),
+               frozenset({S.ASSIGNED, S.ACCEPTED, S.IN_PROGRESS, S.ANSWERED, S.CALLED_BACK}),
+               CALLBACK, Reason, _redo, S.REDO),
+        Action("settle", _l("Settle"), frozenset({S.CALLED_BACK, S.ANSWERED}), OVERSIGHT, OptionalNote,
+               _settle, S.SETTLED),
+        Action("request_extension", _l("Request an extension"), UNIT_WORKING, UNIT, RequestExtension,
+               _request_extension),
+        Action("decide_extension", _l("Decide on the extension"), UNIT_WORKING | {S.ASSIGNED}, OVERSIGHT,
+               DecideExtension, _decide_extension, per_item=True),
+        Action("extension_told", _l("Citizen told of the new deadline"), frozenset(S) - {S.MERGED},
+               UNIT | CALLBACK, ExtensionTold, _extension_told, per_item=True),
+        Action("remind", _l("Send a reminder"), frozenset(S) - {S.SETTLED, S.MERGED, S.DUPLICATE, S.RETURNED},
+               OVERSIGHT, SendNotice, _notice(NoticeKind.REMINDER)),
+        Action("supervise", _l("Issue a supervision notice"),
+               frozenset(S) - {S.SETTLED, S.MERGED, S.DUPLICATE, S.RETURNED}, OVERSIGHT, SendNotice,
+               _notice(NoticeKind.SUPERVISION)),
+        Action("notice_seen", _l("Mark notice seen"), frozenset(S), UNIT, NoticeSeen, _notice_seen,
+               per_item=True),
+        Action("edit", _l("Edit"), frozenset(S) - {S.SETTLED, S.MERGED}, OVERSIGHT, Edit, _edit),
+        Action("column_pick", _l("Pick for the newspaper column"), frozenset(S), OVERSIGHT | {Role.PRODUCER},
+               ColumnPick, _column_pick),
+    ]  # fmt: skip
+    return {action.name: action for action in table}
+
+
+# --- performing ---------------------------------------------------------------------------------
+def perform(case: Case, name: str, actor: User | None, data: dict[str, Any] | None = None) -> Case:
+    """Take action ``name`` on ``case`` as ``actor`` (None: the scheduler). Raises ApiError:
+    404 for a case the actor's unit may not see, 403 for a role that may not act, 409 for a
+    state the action does not start from, 422 for bad input or a refused reply."""
+    action = ACTIONS.get(name)
+    if action is None:
+        raise ApiError(404, "no_such_action", _("There is no such action."))
+    if actor is not None:
+        check_may_act(case, action, actor)
+    if case.state not in action.sources:
+        raise ApiError(
+            409,
+            "illegal_transition",
+            _("This case is %(state)s; it cannot be done now.", state=state_label(case.state)),
+        )
+    payload = parse(action.needs, data or {})
+    if payload.version is not None and payload.version != case.version:
+        raise _changed_meanwhile()
+    before = case.state
+    target = action.apply(case, actor, payload, policy_for(case.programme_id))
+    if target is not None:
+        case.state = target
+    record(case, actor, name, before, payload)
+    _commit()
+    from followup import realtime
+
+    realtime.publish_case(case)
+    return case
+
+
+def check_may_act(case: Case, action: Action, actor: User) -> None:
+    if not may_see(case, actor):
+        raise ApiError(404, "not_found", _("No such case."))
+    if actor.role not in action.roles:
+        raise ApiError(403, "forbidden", _("Your role may not do this."))
+    if actor.role in UNIT and case.unit_id != actor.unit_id:
+        # An assisting unit sees the case; only the lead unit handles it.
+        raise ApiError(403, "forbidden", _("Only the handling unit may do this."))
+
+
+def may_see(case: Case, user: User) -> bool:
+    if user.role in UNIT or user.role == Role.OFFICIAL:
+        return case.visible_to_unit(user.unit_id)
+    return user.role in OVERSIGHT | {Role.CALLBACK_AGENT, Role.PRODUCER, Role.HOST, Role.CLERK}
+
+
+def available(case: Case, user: User) -> list[str]:
+    """The actions ``user`` may take on ``case`` itself now, in table order: the desks' buttons.
+    Actions on one callback, extension or notice are offered beside that item instead."""
+    result = []
+    for action in ACTIONS.values():
+        try:
+            check_may_act(case, action, user)
+        except ApiError:
+            continue
+        if case.state in action.sources and not action.per_item:
+            result.append(action.name)
+    return result
+
+
+def record(case: Case, actor: User | None, action: str, before: CaseState | None, payload: Any) -> None:
+    data = payload.model_dump(mode="json", exclude={"version"}, exclude_defaults=True) if payload else None
+    note = ""
+    if data:
+        note = str(data.pop("reason", "") or data.pop("note", "") or data.get("message", "") or "")
+    db.session.add(
+        CaseEvent(
+            case=case,
+            actor_id=actor.id if actor else None,
+            action=action,
+            from_state=before,
+            to_state=case.state,
+            note=note,
+            data=data or None,
+        )
+    )
+
+
+def state_label(state: CaseState) -> str:
+    from console.models import label
+
+    return label(state)
+
+
+def _changed_meanwhile() -> ApiError:
+    return ApiError(409, "changed_meanwhile", _("Someone else changed this case meanwhile; reload it."))
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise _changed_meanwhile() from exc
+
+
+# --- the actions --------------------------------------------------------------------------------
+def _to(state: CaseState) -> Callable[..., CaseState]:
+    return lambda case, actor, payload, policy: state
+
+
+def _keep(case: Case, actor: User | None, payload: OptionalNote, policy: DeadlinePolicy) -> CaseState:
+    case.duplicate_of_id = None
+    schedule_process_callback(case)
+    return S.ASSIGNED
+
+
+def _merge(case: Case, actor: User | None, payload: OptionalNote, policy: DeadlinePolicy) -> CaseState:
+    target = case.duplicate_of
+    if target is None or not target.is_open:
+        raise ApiError(
+            409, "merge_target_closed", _("The case to merge into is no longer open; keep this one.")
+        )
+    db.session.add(
+        CaseEvent(
+            case=target,
+            actor_id=actor.id if actor else None,
+            action="merged_in",
+            from_state=target.state,
+            to_state=target.state,
+            note=_("Case %(number)s merged into this one.", number=case.number),
+            data={"case_id": case.id},
+        )
+    )
+    return S.MERGED
+
+
+def _return(case: Case, actor: User | None, payload: Reason, policy: DeadlinePolicy) -> CaseState:
+    return S.RETURNED
+
+
+def _reassign(case: Case, actor: User | None, payload: Reassign, policy: DeadlinePolicy) -> CaseState:
+    unit = db.session.get(Unit, payload.unit_id)
+    if unit is None:
+        raise invalid("unit_id", _("No such unit."))
+    if payload.section_id is not None:
+        section = db.session.get(Section, payload.section_id)
+        if section is None or section.unit_id != unit.id:
+            raise invalid("section_id", _("Not a section of that unit."))
+    assisting = set(payload.assisting_unit_ids) - {unit.id}
+    if any(db.session.get(Unit, uid) is None for uid in assisting):
+        raise invalid("assisting_unit_ids", _("No such unit."))
+    # 首问负责制: in a matter of several units, the first unit asked leads.
+    if case.first_unit_id in assisting or (assisting and case.first_unit_id != unit.id):
+        lead = case.first_unit_id
+        assisting = (assisting | {unit.id}) - {lead}
+        unit = db.session.get(Unit, lead)
+        assert unit is not None
+    case.unit_id = unit.id
+    case.section_id = payload.section_id if payload.section_id and unit.id == payload.unit_id else None
+    case.assisting = [CaseAssist(unit_id=uid) for uid in sorted(assisting)]
+    # The new unit gets its full time, counted from the day it is handed the case.
+    set_due(case, clock.today(), policy)
+    schedule_process_callback(case)
+    return S.ASSIGNED
+
+
+def _draft(case: Case, actor: User | None, payload: Draft, policy: DeadlinePolicy) -> CaseState:
+    problem = reply_problem(payload.body, policy)
+    if problem:
+        raise ApiError(422, "reply_refused", problem, {"body": problem})
+    assert actor is not None
+    reply = Reply(case=case, body=payload.body, drafted_by_id=actor.id)
+    db.session.add(reply)
+    for attachment_id in payload.attachment_ids:
+        attachment = db.session.get(Attachment, attachment_id)
+        if attachment is None or attachment.case_id != case.id or attachment.reply_id is not None:
+            raise invalid("attachment_ids", _("No such attachment."))
+        attachment.reply = reply
+    return S.DRAFTED
+
+
+def reply_problem(body: str, policy: DeadlinePolicy) -> str | None:
+    """Why a reply is refused (001: replies must be concrete), or None."""
+    for phrase in policy.perfunctory_phrases:
+        if phrase and phrase in body:
+            return _(
+                "The reply says \u201c%(phrase)s\u201d, which is perfunctory: say what was done, by "
+                "whom, when, and with what result.",
+                phrase=phrase,
+            )
+    if len("".join(body.split())) < policy.min_reply_chars:
+        return _(
+            "The reply is too short to be concrete: at least %(n)s characters, saying what was done "
+            "and with what result.",
+            n=policy.min_reply_chars,
+        )
+    return None
+
+
+def latest_reply(case: Case) -> Reply | None:
+    return case.replies[-1] if case.replies else None
+
+
+def _approve(case: Case, actor: User | None, payload: Approve, policy: DeadlinePolicy) -> CaseState:
+    reply = latest_reply(case)
+    assert reply is not None and actor is not None
+    if reply.drafted_by_id == actor.id:
+        raise ApiError(403, "own_reply", _("A reply is approved by someone other than its drafter."))
+    if policy.head_signoff_required and not payload.head_signoff:
+        raise invalid("head_signoff", _("This programme asks for the unit head's sign-off."))
+    reply.approved = True
+    reply.reviewed_by_id = actor.id
+    reply.reviewed_at = utcnow()
+    reply.review_note = payload.note
+    reply.head_signoff = payload.head_signoff
+    return S.APPROVED
+
+
+def _return_to_drafter(case: Case, actor: User | None, payload: Reason, policy: DeadlinePolicy) -> CaseState:
+    reply = latest_reply(case)
+    assert reply is not None and actor is not None
+    reply.approved = False
+    reply.reviewed_by_id = actor.id
+    reply.reviewed_at = utcnow()
+    reply.review_note = payload.reason
+    return S.IN_PROGRESS
+
+
+def _answer(case: Case, actor: User | None, payload: Answer, policy: DeadlinePolicy) -> CaseState:
+    case.answered_at = utcnow()
+    case.answer_channel = payload.channel
+    if not case.anonymous:
+        _schedule(case, CallbackKind.RESULT, clock.today() + RESULT_CALLBACK_AFTER)
+    return S.ANSWERED
+
+
+def _callback(
+    case: Case, actor: User | None, payload: RecordCallback, policy: DeadlinePolicy
+) -> CaseState | None:
+    callback = db.session.get(Callback, payload.callback_id)
+    if callback is None or callback.case_id != case.id:
+        raise ApiError(404, "not_found", _("No such callback."))
+    if callback.done_at is not None:
+        raise ApiError(409, "callback_done", _("This callback was already recorded."))
+    if case.anonymous:
+        raise ApiError(409, "anonymous", _("Anonymous cases are exempt from callbacks."))
+    needed = {
+        CallbackKind.PROCESS: ("contacted", _("Did anyone from the unit contact the citizen?")),
+        CallbackKind.RESULT: ("satisfaction", _("How satisfied is the citizen?")),
+        CallbackKind.LOOKBACK: ("fulfilled", _("Is the commitment kept?")),
+    }[callback.kind]
+    if payload.reached and getattr(payload, needed[0]) is None:
+        raise invalid(needed[0], str(needed[1]))
+    if callback.kind == CallbackKind.RESULT and case.state != S.ANSWERED and payload.reached:
+        raise ApiError(409, "illegal_transition", _("The result callback follows the unit's answer."))
+    callback.agent_id = actor.id if actor else None
+    callback.channel = payload.channel
+    callback.reached = payload.reached
+    callback.note = payload.note
+    if not payload.reached:
+        # Not reached: the attempt is in the history and the callback stays due.
+        return None
+    callback.done_at = utcnow()
+    callback.contacted = payload.contacted
+    callback.fulfilled = payload.fulfilled
+    callback.satisfaction = payload.satisfaction
+    if callback.kind == CallbackKind.PROCESS and payload.contacted is False:
+        # "Nobody contacted me" sends the case back and counts against the unit (001).
+        case.no_contact_count += 1
+        if case.state in ACTIONS["redo"].sources:
+            return _redo(case, actor, Reason(reason=_("Nobody contacted the citizen.")), policy)
+        return None
+    if callback.kind == CallbackKind.LOOKBACK:
+        if payload.fulfilled:
+            case.commitment_fulfilled_on = clock.today()
+        else:
+            _schedule(case, CallbackKind.LOOKBACK, clock.today() + LOOKBACK_EVERY)
+        return None
+    if callback.kind == CallbackKind.RESULT:
+        case.satisfaction = payload.satisfaction
+        if payload.satisfaction == Satisfaction.UNSATISFIED:
+            return _redo(case, actor, Reason(reason=_("The citizen is not satisfied.")), policy)
+        return S.CALLED_BACK
+    return None
+
+
+def _redo(case: Case, actor: User | None, payload: Reason, policy: DeadlinePolicy) -> CaseState:
+    case.redo_count += 1
+    case.answered_at = None
+    case.satisfaction = None
+    for callback in case.callbacks:
+        if callback.kind == CallbackKind.RESULT and callback.done_at is None:
+            db.session.delete(callback)
+    set_due(case, clock.today(), policy, redo=True)
+    return S.REDO
+
+
+def _settle(case: Case, actor: User | None, payload: OptionalNote, policy: DeadlinePolicy) -> CaseState:
+    if case.state == S.ANSWERED and not case.anonymous:
+        raise ApiError(409, "callback_first", _("The result callback comes before settling."))
+    if case.commitment_open:
+        raise ApiError(
+            409, "commitment_open", _("The on-air commitment is not kept yet; the look-back continues.")
+        )
+    case.settled_at = utcnow()
+    return S.SETTLED
+
+
+def _request_extension(
+    case: Case, actor: User | None, payload: RequestExtension, policy: DeadlinePolicy
+) -> None:
+    assert actor is not None
+    if clock.today() > case.due_on:
+        raise ApiError(409, "too_late", _("An extension is asked for before the deadline, not after it."))
+    if payload.requested_due <= case.due_on:
+        raise invalid("requested_due", _("Later than the current deadline."))
+    if any(e.state == ExtensionState.PENDING for e in case.extensions):
+        raise ApiError(409, "extension_pending", _("An extension request is already waiting for a decision."))
+    db.session.add(
+        Extension(
+            case=case,
+            reason=payload.reason,
+            requested_due=payload.requested_due,
+            previous_due=case.due_on,
+            requested_by_id=actor.id,
+        )
+    )
+    return None
+
+
+def _decide_extension(
+    case: Case, actor: User | None, payload: DecideExtension, policy: DeadlinePolicy
+) -> None:
+    extension = _extension_of(case, payload.extension_id)
+    if extension.state != ExtensionState.PENDING:
+        raise ApiError(409, "extension_decided", _("This request was already decided."))
+    extension.decided_by_id = actor.id if actor else None
+    extension.decided_at = utcnow()
+    extension.decision_note = payload.note
+    if not payload.approve:
+        extension.state = ExtensionState.REFUSED
+        return None
+    granted = payload.granted_due or extension.requested_due
+    if granted <= case.due_on:
+        raise invalid("granted_due", _("Later than the current deadline."))
+    extension.state = ExtensionState.APPROVED
+    extension.granted_due = granted
+    case.due_on = granted
+    return None
+
+
+def _extension_told(case: Case, actor: User | None, payload: ExtensionTold, policy: DeadlinePolicy) -> None:
+    extension = _extension_of(case, payload.extension_id)
+    if extension.state != ExtensionState.APPROVED:
+        raise ApiError(409, "extension_not_approved", _("Only an approved extension is told to the citizen."))
+    extension.citizen_told_at = extension.citizen_told_at or utcnow()
+    return None
+
+
+def _extension_of(case: Case, extension_id: int) -> Extension:
+    extension = db.session.get(Extension, extension_id)
+    if extension is None or extension.case_id != case.id:
+        raise ApiError(404, "not_found", _("No such extension request."))
+    return extension
+
+
+def _notice(kind: NoticeKind) -> Callable[..., None]:
+    def send(case: Case, actor: User | None, payload: SendNotice, policy: DeadlinePolicy) -> None:
+        from followup import notify
+
+        notify.send_notice(case, kind, payload.message, actor)
+        return None
+
+    return send
+
+
+def _notice_seen(case: Case, actor: User | None, payload: NoticeSeen, policy: DeadlinePolicy) -> None:
+    notice = db.session.get(Notice, payload.notice_id)
+    if notice is None or notice.case_id != case.id:
+        raise ApiError(404, "not_found", _("No such notice."))
+    notice.seen_at = notice.seen_at or utcnow()
+    return None
+
+
+def _edit(case: Case, actor: User | None, payload: Edit, policy: DeadlinePolicy) -> None:
+    if payload.section_id is not None:
+        section = db.session.get(Section, payload.section_id)
+        if section is None or section.unit_id != case.unit_id:
+            raise invalid("section_id", _("Not a section of that unit."))
+        case.section_id = section.id
+    for field in ("internal", "consent_publish", "category"):
+        value = getattr(payload, field)
+        if value is not None:
+            setattr(case, field, value)
+    if payload.complex is not None and payload.complex != case.complex:
+        case.complex = payload.complex
+        if not case.redo_count and not any(e.state == ExtensionState.APPROVED for e in case.extensions):
+            set_due(case, case.received_on, policy)
+    return None
+
+
+def _column_pick(case: Case, actor: User | None, payload: ColumnPick, policy: DeadlinePolicy) -> None:
+    if payload.picked and not publishable(case):
+        raise ApiError(
+            409,
+            "not_publishable",
+            _("Only answered cases whose citizen consented, and not marked internal, can be published."),
+        )
+    case.column_pick = payload.picked
+    return None
+
+
+def publishable(case: Case) -> bool:
+    return case.state in {S.ANSWERED, S.CALLED_BACK, S.SETTLED} and case.consent_publish and not case.internal
+
+
+# --- deadlines and callbacks --------------------------------------------------------------------
+def set_due(case: Case, start: date, policy: DeadlinePolicy, *, redo: bool = False) -> None:
+    rule = policy.rule_for(
+        category=str(case.category) if case.category else None,
+        urgency=str(case.urgency) if case.urgency else None,
+        complex=case.complex,
+        redo=redo,
+    )
+    due = due_date(start, rule)
+    case.due_on = due.on
+    case.due_rule = str(due.describe())
+    case.calendar_fallback = due.calendar_fallback
+    if not redo and not case.redo_count:
+        case.original_due_on = due.on
+
+
+def schedule_process_callback(case: Case) -> None:
+    if case.anonymous:
+        return
+    pending = [c for c in case.callbacks if c.kind == CallbackKind.PROCESS and c.done_at is None]
+    due = clock.today() + PROCESS_CALLBACK_AFTER
+    if pending:
+        pending[0].due_on = due
+    else:
+        _schedule(case, CallbackKind.PROCESS, due)
+
+
+def _schedule(case: Case, kind: CallbackKind, due: date) -> Callback:
+    callback = Callback(case=case, kind=kind, due_on=due)
+    db.session.add(callback)
+    return callback
+
+
+def schedule_lookbacks(today: date) -> int:
+    """Weekly look-back on every open on-air commitment that has none pending; the scheduler's
+    daily job. Returns how many were scheduled."""
+    cases = db.session.scalars(
+        select(Case).where(
+            Case.commitment_what != "",
+            Case.commitment_fulfilled_on.is_(None),
+            Case.anonymous.is_(False),
+            Case.state.not_in([S.MERGED, S.DUPLICATE, S.RETURNED]),
+        )
+    )
+    count = 0
+    for case in cases:
+        lookbacks = [c for c in case.callbacks if c.kind == CallbackKind.LOOKBACK]
+        if any(c.done_at is None for c in lookbacks):
+            continue
+        last = max((clock.local_date(c.done_at) for c in lookbacks if c.done_at), default=None)
+        start = last or clock.local_date(case.assigned_at)
+        if today >= start + LOOKBACK_EVERY:
+            _schedule(case, CallbackKind.LOOKBACK, today)
+            count += 1
+    db.session.commit()
+    return count
+
+
+ACTIONS = _actions()
