@@ -77,6 +77,10 @@ def field_message(error: ErrorDetails) -> str:
         return _("Contains characters that are not allowed here.")
     if kind in ("enum", "literal_error"):
         return _("Not one of the allowed values.")
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("At least %(n)s.", n=context.get("ge", context.get("gt")))
+    if kind in ("less_than_equal", "less_than"):
+        return _("At most %(n)s.", n=context.get("le", context.get("lt")))
     if kind.startswith(("int_", "float_")):
         return _("A number is expected.")
     if kind.startswith("bool_"):
