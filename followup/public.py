@@ -1,0 +1,226 @@
+"""The public page of answered cases, and the editors' picker for the newspaper column.
+
+A case is published only when ``followup.workflow.publishable`` says so: the citizen has the unit's
+answer, consented to publication, and the case is not an internal bulletin (内参). The SQL below
+says the same, and every row is checked again with ``publishable`` before it is shown, so a case
+marked internal never reaches the public, whatever the query.
+
+What is shown is built field by field in ``public_item`` (never from the case's JSON): the case
+number, unit, category, the dates, the question, the approved reply, and the citizen masked (张**,
+138****5678). No address, notes, callbacks or history.
+
+The column picker (seed 000: the paper prints 2 to 5 items an issue) is for the station's editors:
+the oversight office, producers and administrators, the roles that may take ``column_pick``. Its
+script picks through the case API, so each pick goes through ``workflow.perform``.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+
+from flask import Blueprint, render_template, request
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+
+from broadcast.models import Programme, Unit
+from console.models import Category, label
+from console.serialize import mask_number
+from core.accounts import Role, roles_required
+from core.extensions import db
+from followup import clock
+from followup.models import ANSWERED_STATES, Case, CaseState, Reply
+from followup.workflow import publishable
+
+bp = Blueprint("public", __name__)
+
+PER_PAGE = 20
+MAX_QUERY = 100
+EDITORS = (Role.OVERSIGHT, Role.PRODUCER)  # an administrator always passes
+COLUMN_MIN, COLUMN_MAX = 2, 5  # items in one issue of the column (seed 000)
+CANDIDATES_SHOWN = 200  # the picker lists the latest answers; the filters reach older ones
+INTERNAL_SHOWN = 50
+ANONYMOUS = _l("Anonymous")
+
+
+# --- what may be published, and how it looks ---------------------------------------------------
+def _publishable_sql() -> ColumnElement[bool]:
+    """``workflow.publishable`` as a WHERE clause."""
+    return and_(Case.state.in_(ANSWERED_STATES), Case.consent_publish.is_(True), Case.internal.is_(False))
+
+
+def mask_name(name: str, anonymous: bool) -> str:
+    """The surname and two stars whatever the length (张**), so the length says nothing either."""
+    name = name.strip()
+    if anonymous or not name:
+        return str(ANONYMOUS)
+    return name[0] + "**"
+
+
+def approved_reply(case: Case) -> Reply | None:
+    """The reply the citizen was given: the latest one the unit's reviewer approved."""
+    approved = [r for r in case.replies if r.approved is True]
+    return approved[-1] if approved else None
+
+
+def _day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    day = clock.local_date(value) if isinstance(value, datetime) else value
+    return format_date(day, "medium")
+
+
+def public_item(case: Case) -> dict[str, Any]:
+    """Everything the public may read about one case, and nothing more."""
+    reply = approved_reply(case)
+    return {
+        "number": case.number,
+        "unit": case.unit.name,
+        "category": label(Category(case.category)) if case.category else "",
+        "received_on": _day(case.received_on),
+        "citizen": mask_name(case.caller_name, case.anonymous),
+        "phone": "" if case.anonymous else mask_number(case.contact_number),
+        "subject": case.subject,
+        "details": case.details,
+        "reply": reply.body if reply else "",
+        "answered_on": _day(case.answered_at),
+    }
+
+
+# --- the filters ---------------------------------------------------------------------------------
+def _filters() -> tuple[int | None, str, int]:
+    """unit, free text and page from the query string; nonsense is ignored, not an error page."""
+    unit_id = request.args.get("unit", type=int)
+    q = " ".join(request.args.get("q", "").split())[:MAX_QUERY]
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    return unit_id, q, page
+
+
+def _filtered(query: Select[tuple[Case]], unit_id: int | None, q: str) -> Select[tuple[Case]]:
+    if unit_id is not None:
+        query = query.where(Case.unit_id == unit_id)
+    if q:
+        # Only what the page shows is searched: never the citizen's name or number.
+        query = query.where(
+            or_(
+                Case.number.contains(q, autoescape=True),
+                Case.subject.contains(q, autoescape=True),
+                Case.details.contains(q, autoescape=True),
+            )
+        )
+    return query
+
+
+def _newest_first(query: Select[tuple[Case]]) -> Select[tuple[Case]]:
+    return query.order_by(Case.answered_at.desc(), Case.id.desc())
+
+
+def _units_with_answers() -> list[Unit]:
+    with_answers = select(Case.unit_id).where(_publishable_sql())
+    return list(db.session.scalars(select(Unit).where(Unit.id.in_(with_answers)).order_by(Unit.name)))
+
+
+def _programme() -> Programme | None:
+    """The programme named in the page's header, when the station runs just one."""
+    programmes = list(db.session.scalars(select(Programme).order_by(Programme.id).limit(2)))
+    return programmes[0] if len(programmes) == 1 else None
+
+
+# --- the public page -----------------------------------------------------------------------------
+@bp.get("/public/answers")
+def answers() -> str:
+    unit_id, q, page = _filters()
+    query = _filtered(select(Case).where(_publishable_sql()), unit_id, q)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, math.ceil(total / PER_PAGE))
+    rows = db.session.scalars(_newest_first(query).limit(PER_PAGE).offset((page - 1) * PER_PAGE))
+    items = [public_item(case) for case in rows if publishable(case)]
+    return render_template(
+        "followup/public_answers.html",
+        items=items,
+        total=total,
+        page=page,
+        pages=pages,
+        unit_id=unit_id,
+        q=q,
+        units=_units_with_answers(),
+        programme=_programme(),
+    )
+
+
+# --- the column picker ---------------------------------------------------------------------------
+def column_item(case: Case) -> dict[str, Any]:
+    """A public item plus what the picker needs to pick it."""
+    return public_item(case) | {
+        "id": case.id,
+        "picked": case.column_pick,
+        "version": case.version,
+        "state": label(CaseState(case.state)),
+        "publishable": publishable(case),
+        "why_not": "" if publishable(case) else why_not(case),
+        "answered_at": case.answered_at.isoformat() if case.answered_at else "",  # the picks' order
+    }
+
+
+def why_not(case: Case) -> str:
+    """Why a picked case left the printed list."""
+    if case.internal:
+        return _("Marked internal (内参)")
+    if not case.consent_publish:
+        return _("The citizen did not consent to publication")
+    return _("Now: %(state)s", state=label(CaseState(case.state)))
+
+
+@bp.get("/followup/column")
+@roles_required(*EDITORS)
+def column() -> str:
+    unit_id, q, _page = _filters()
+    picked = db.session.scalars(_newest_first(select(Case).where(Case.column_pick.is_(True))))
+    picks = [column_item(c) for c in picked]
+    candidates_query = _filtered(select(Case).where(_publishable_sql()), unit_id, q)
+    candidates = [
+        column_item(c)
+        for c in db.session.scalars(_newest_first(candidates_query).limit(CANDIDATES_SHOWN))
+        if publishable(c)
+    ]
+    candidates_total = db.session.scalar(select(func.count()).select_from(candidates_query.subquery())) or 0
+    internal = list(
+        db.session.scalars(
+            _newest_first(
+                _filtered(
+                    select(Case).where(Case.state.in_(ANSWERED_STATES), Case.internal.is_(True)), unit_id, q
+                )
+            ).limit(INTERNAL_SHOWN)
+        )
+    )
+    not_consented = (
+        db.session.scalar(
+            select(func.count()).where(
+                Case.state.in_(ANSWERED_STATES), Case.internal.is_(False), Case.consent_publish.is_(False)
+            )
+        )
+        or 0
+    )
+    data = {
+        # Picks that stopped being publishable (sent back to redo, marked internal) are listed
+        # apart so that the editor unpicks them; they never reach the printed list.
+        "picks": [p for p in picks if p["publishable"]],
+        "stale_picks": [p for p in picks if not p["publishable"]],
+        "candidates": candidates,
+        "candidates_total": candidates_total,
+        "min": COLUMN_MIN,
+        "max": COLUMN_MAX,
+    }
+    return render_template(
+        "followup/column.html",
+        data=data,
+        internal=[public_item(c) | {"state": label(CaseState(c.state))} for c in internal],
+        not_consented=not_consented,
+        units=_units_with_answers(),
+        unit_id=unit_id,
+        q=q,
+        shown=CANDIDATES_SHOWN,
+    )
