@@ -34,6 +34,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     # Socket.IO handlers must be declared before init_app binds them to this app's server.
     import console.realtime
     import console.telephony_link  # noqa: F401  (the line server's namespace)
+    import followup.realtime  # noqa: F401  (the desks' namespace)
 
     db.init_app(app)
     # Batch mode lets Alembic alter tables on SQLite, the embedded default.
@@ -69,6 +70,13 @@ def _register_parts(app: Flask) -> None:
     from core.accounts import users_cli
     from core.users import bp as users_bp
     from followup.api import bp as followup_api_bp
+    from followup.callbacks_desk import bp as callbacks_bp
+    from followup.case_page import bp as case_page_bp
+    from followup.demo import followup_demo_cli
+    from followup.desks import bp as desks_bp
+    from followup.public import bp as public_bp
+    from followup.scheduler import followup_cli
+    from followup.scores_page import bp as scores_bp
 
     for blueprint in (
         auth_bp,
@@ -79,15 +87,23 @@ def _register_parts(app: Flask) -> None:
         webchannel_bp,
         summary_page_bp,
         followup_api_bp,
+        callbacks_bp,
+        case_page_bp,
+        desks_bp,
+        public_bp,
+        scores_bp,
     ):
         app.register_blueprint(blueprint)
-    for group in (users_cli, schedule_cli, demo_cli):
+    demo_cli.add_command(followup_demo_cli)
+    for group in (users_cli, schedule_cli, demo_cli, followup_cli):
         app.cli.add_command(group)
 
 
 if __name__ == "__main__":
     from console import matching
+    from followup import scheduler
 
     application = create_app()
     matching.warm_up()  # jieba's dictionary loads in seconds; not while a seat waits for it
+    scheduler.start(application)  # the daily reminders, supervision and look-backs
     socketio.run(application, host=application.config["HTTP_HOST"], port=application.config["HTTP_PORT"])

@@ -105,6 +105,7 @@ class ContactIn(Body):
     name: str = required(64)
     title: str = optional(64)
     phone: str = optional(32)
+    email: str = Field("", max_length=128, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class GuestIn(Body):

@@ -105,6 +105,8 @@ class UnitContact(db.Model):
     name: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(64), default="")
     phone: Mapped[str] = mapped_column(String(32), default="")
+    # Where reminders and supervision notices about the unit's cases are sent.
+    email: Mapped[str] = mapped_column(String(128), default="")
 
     unit: Mapped[Unit] = relationship(back_populates="contacts")
 
@@ -116,6 +118,7 @@ class UnitContact(db.Model):
             "name": self.name,
             "title": self.title,
             "phone": self.phone,
+            "email": self.email,
         }
 
 

@@ -49,6 +49,7 @@
       el("td", {}, c.name),
       el("td", {}, c.title),
       el("td", { class: "nowrap" }, c.phone ? el("a", { href: "tel:" + c.phone }, c.phone) : ""),
+      el("td", { class: "nowrap" }, c.email ? el("a", { href: "mailto:" + c.email }, c.email) : ""),
       el("td", {}, el("div", { class: "row-actions" },
         UI.button(t("plan.edit"), () => contactForm.edit(c)),
         UI.deleteButton(`/api/contacts/${c.id}`, c.name, reload)))));
