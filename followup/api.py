@@ -20,10 +20,10 @@ from sqlalchemy import func, select
 
 from broadcast.models import AirSession, Programme
 from console.models import Call
+from core import clock
 from core.accounts import Role, roles_required
 from core.api import ApiError, invalid, parse
 from core.extensions import db
-from followup import clock
 from followup.conversion import convert_call, convert_session
 from followup.deadlines import DeadlinePolicy
 from followup.models import Attachment, Callback, Case, NoticeKind
@@ -120,7 +120,13 @@ def download_attachment(attachment_id: int) -> Any:
         raise ApiError(404, "not_found", _("No such attachment."))
     _visible_case(attachment.case_id)
     path = Path(current_app.config["ATTACHMENTS_DIR"]) / attachment.stored_as
-    return send_file(path, mimetype=attachment.content_type, download_name=attachment.filename)
+    # Only pictures open in the browser; anything else is downloaded, never rendered as a page.
+    inline = attachment.content_type.startswith("image/")
+    response = send_file(
+        path, mimetype=attachment.content_type, download_name=attachment.filename, as_attachment=not inline
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.post("/api/sessions/<int:session_id>/cases")

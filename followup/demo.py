@@ -36,10 +36,10 @@ from broadcast.models import AirSession, Guest, SessionState, Unit
 from console.demo import OTHER_UNIT, load_demo
 from console.models import AirRecord, Call, CallState, Category, Channel, Outcome, Satisfaction
 from console.summary import session_summary
+from core import clock
 from core.accounts import User
 from core.db import utcnow
 from core.extensions import db
-from followup import clock
 from followup.conversion import convert_session
 from followup.models import Callback, CallbackKind, Case, CaseEvent, Extension, Notice
 from followup.policy import policy_for
@@ -336,10 +336,7 @@ class _Story:
 
     def _date_last_event(self, when: datetime) -> None:
         last = db.session.scalar(select(func.max(CaseEvent.id)).where(CaseEvent.case_id == self.case.id))
-        db.session.execute(
-            update(CaseEvent).where(CaseEvent.id == last).values(at=when),
-            execution_options={"synchronize_session": False},
-        )
+        _backdate_event(last, when)
 
     def _date_what_it_wrote(self, action: str, when: datetime) -> None:
         case = self.case
@@ -621,9 +618,15 @@ def _received_on_air_day(case: Case, air: date) -> None:
         if callback.kind == CallbackKind.PROCESS and callback.done_at is None:
             callback.due_on = air + timedelta(days=2)
     created = db.session.scalar(select(func.min(CaseEvent.id)).where(CaseEvent.case_id == case.id))
+    _backdate_event(created, case.assigned_at)
+
+
+def _backdate_event(event_id: int | None, when: datetime) -> None:
+    """Date a history line the demo invented on the day its story puts it. History is append-only
+    (followup/models.py); this explicit option is the demo's only way around it."""
     db.session.execute(
-        update(CaseEvent).where(CaseEvent.id == created).values(at=case.assigned_at),
-        execution_options={"synchronize_session": False},
+        update(CaseEvent).where(CaseEvent.id == event_id).values(at=when),
+        execution_options={"synchronize_session": False, "demo_backdating": True},
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
 
 from broadcast.models import AirSession, Programme, Section, Unit
 from console.models import LABELS, Call, Category, Satisfaction, Urgency
@@ -263,6 +263,16 @@ def _refuse_update(*_: Any) -> None:
 @event.listens_for(CaseEvent, "before_delete")
 def _refuse_delete(*_: Any) -> None:
     raise HistoryIsAppendOnly("a case's history is never deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state: ORMExecuteState) -> None:
+    """UPDATE and DELETE statements bypass the per-row listeners above; refuse them too. The demo
+    alone dates the history it invents into the past, and says so with ``demo_backdating``."""
+    if not (state.is_update or state.is_delete) or state.execution_options.get("demo_backdating"):
+        return
+    if any(mapper.class_ is CaseEvent for mapper in state.all_mappers):
+        raise HistoryIsAppendOnly("a case's history is never changed")
 
 
 class Reply(db.Model):

@@ -3,16 +3,30 @@ with the values, so every desk shows the same words and the deadline state compu
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from console.models import label
+from console.models import Category, Satisfaction, label
+from core import clock
 from core.accounts import User
-from followup import clock
 from followup.deadlines import DeadlineStatus, deadline_status
-from followup.models import ANSWERED_STATES, Attachment, Callback, Case, CaseEvent, Extension, Notice, Reply
+from followup.models import (
+    ANSWERED_STATES,
+    Attachment,
+    Callback,
+    CallbackKind,
+    Case,
+    CaseEvent,
+    CaseState,
+    Extension,
+    ExtensionState,
+    Notice,
+    NoticeKind,
+    Reply,
+)
 from followup.policy import policy_for
 from followup.workflow import ACTIONS, available
 
@@ -20,7 +34,14 @@ from followup.workflow import ACTIONS, available
 EVENT_LABELS = {
     "created": _l("Case created"),
     "merged_in": _l("Another case merged into this one"),
+    "due_recomputed": _l("Due date recomputed"),
 }
+
+
+def _label(kind: type[enum.Enum], value: Any) -> str:
+    """The label of a stored enum value: columns hand enums back as plain strings, which the
+    labels (keyed by enum type) would not find."""
+    return label(kind(value)) if value else ""
 
 
 def _iso(value: datetime | date | None) -> str | None:
@@ -34,6 +55,9 @@ def deadline(case: Case, today: date | None = None) -> DeadlineStatus:
     closed_on = clock.local_date(answered) if answered else None
     if case.settled_at and closed_on is None:
         closed_on = clock.local_date(case.settled_at)
+    if case.state == CaseState.MERGED and closed_on is None:
+        # Its matter is handled under the case it joined; it stopped being due when merged.
+        closed_on = clock.local_date(case.updated_at)
     return deadline_status(
         case.due_on, today or clock.today(), closed_on, policy_for(case.programme_id).due_soon_days
     )
@@ -45,14 +69,14 @@ def case_row(case: Case, today: date | None = None) -> dict[str, Any]:
         "id": case.id,
         "number": case.number,
         "state": case.state,
-        "state_label": label(case.state),
+        "state_label": _label(CaseState, case.state),
         "unit_id": case.unit_id,
         "unit": case.unit.name,
         "section": case.section.name if case.section else "",
         "assisting_units": [a.unit.name for a in case.assisting],
         "session_id": case.session_id,
         "category": case.category,
-        "category_label": label(case.category) if case.category else "",
+        "category_label": _label(Category, case.category),
         "urgency": case.urgency,
         "subject": case.subject,
         "caller_name": "" if case.anonymous else case.caller_name,
@@ -68,7 +92,7 @@ def case_row(case: Case, today: date | None = None) -> dict[str, Any]:
         "internal": case.internal,
         "redo_count": case.redo_count,
         "satisfaction": case.satisfaction,
-        "satisfaction_label": label(case.satisfaction) if case.satisfaction else "",
+        "satisfaction_label": _label(Satisfaction, case.satisfaction),
         "commitment_open": case.commitment_open,
         "duplicate_of": case.duplicate_of.number if case.duplicate_of else None,
         "pending_extension": any(e.state == "pending" for e in case.extensions),
@@ -144,7 +168,7 @@ def callback_json(callback: Callback) -> dict[str, Any]:
     return {
         "id": callback.id,
         "kind": callback.kind,
-        "kind_label": label(callback.kind),
+        "kind_label": _label(CallbackKind, callback.kind),
         "due_on": _iso(callback.due_on),
         "done_at": _iso(callback.done_at),
         "agent": callback.agent.display_name if callback.agent else None,
@@ -153,7 +177,7 @@ def callback_json(callback: Callback) -> dict[str, Any]:
         "contacted": callback.contacted,
         "fulfilled": callback.fulfilled,
         "satisfaction": callback.satisfaction,
-        "satisfaction_label": label(callback.satisfaction) if callback.satisfaction else "",
+        "satisfaction_label": _label(Satisfaction, callback.satisfaction),
         "note": callback.note,
     }
 
@@ -162,7 +186,7 @@ def extension_json(extension: Extension) -> dict[str, Any]:
     return {
         "id": extension.id,
         "state": extension.state,
-        "state_label": label(extension.state),
+        "state_label": _label(ExtensionState, extension.state),
         "reason": extension.reason,
         "requested_due": _iso(extension.requested_due),
         "previous_due": _iso(extension.previous_due),
@@ -179,7 +203,7 @@ def notice_json(notice: Notice) -> dict[str, Any]:
     return {
         "id": notice.id,
         "kind": notice.kind,
-        "kind_label": label(notice.kind),
+        "kind_label": _label(NoticeKind, notice.kind),
         "number": notice.number,
         "message": notice.message,
         "sent_at": _iso(notice.sent_at),
@@ -198,6 +222,6 @@ def event_json(event: CaseEvent) -> dict[str, Any]:
         "action_label": str(action.label if action else EVENT_LABELS.get(event.action, event.action)),
         "from_state": event.from_state,
         "to_state": event.to_state,
-        "to_state_label": label(event.to_state) if event.to_state else "",
+        "to_state_label": _label(CaseState, event.to_state),
         "note": event.note,
     }

@@ -23,11 +23,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from broadcast.models import Section, Unit
 from console.models import Category, Satisfaction
+from core import clock
 from core.accounts import Role, User
 from core.api import ApiError, invalid, parse
 from core.db import utcnow
 from core.extensions import db
-from followup import clock
+from followup import realtime
 from followup.deadlines import DeadlinePolicy, due_date
 from followup.models import (
     Attachment,
@@ -230,14 +231,16 @@ def perform(case: Case, name: str, actor: User | None, data: dict[str, Any] | No
     if payload.version is not None and payload.version != case.version:
         raise _changed_meanwhile()
     before = case.state
+    rooms_before = realtime.case_rooms(case)
     target = action.apply(case, actor, payload, policy_for(case.programme_id))
     if target is not None:
         case.state = target
     record(case, actor, name, before, payload)
+    # Every action bumps the case's version, also one that only adds an item (an extension
+    # request, a notice), so a page showing the case before it knows it is stale.
+    case.updated_at = utcnow()
     _commit()
-    from followup import realtime
-
-    realtime.publish_case(case)
+    realtime.publish_case(case, rooms_before)
     return case
 
 
@@ -292,7 +295,7 @@ def record(case: Case, actor: User | None, action: str, before: CaseState | None
 def state_label(state: CaseState) -> str:
     from console.models import label
 
-    return label(state)
+    return label(CaseState(state))  # a loaded case's state is a plain string
 
 
 def _changed_meanwhile() -> ApiError:
@@ -361,7 +364,11 @@ def _reassign(case: Case, actor: User | None, payload: Reassign, policy: Deadlin
         assert unit is not None
     case.unit_id = unit.id
     case.section_id = payload.section_id if payload.section_id and unit.id == payload.unit_id else None
-    case.assisting = [CaseAssist(unit_id=uid) for uid in sorted(assisting)]
+    # Rows of units still assisting are kept: a new row for the same unit would break the unique
+    # (case, unit) pair, as the old one is only deleted after the new one is inserted.
+    kept = [a for a in case.assisting if a.unit_id in assisting]
+    added = sorted(assisting - {a.unit_id for a in kept})
+    case.assisting = kept + [CaseAssist(unit_id=uid) for uid in added]
     # The new unit gets its full time, counted from the day it is handed the case.
     set_due(case, clock.today(), policy)
     schedule_process_callback(case)
@@ -433,6 +440,10 @@ def _return_to_drafter(case: Case, actor: User | None, payload: Reason, policy: 
 def _answer(case: Case, actor: User | None, payload: Answer, policy: DeadlinePolicy) -> CaseState:
     case.answered_at = utcnow()
     case.answer_channel = payload.channel
+    # The process callback asks whether anyone started; with the answer given, it is moot.
+    for callback in case.callbacks:
+        if callback.kind == CallbackKind.PROCESS and callback.done_at is None:
+            db.session.delete(callback)
     if not case.anonymous:
         _schedule(case, CallbackKind.RESULT, clock.today() + RESULT_CALLBACK_AFTER)
     return S.ANSWERED
@@ -502,7 +513,9 @@ def _redo(case: Case, actor: User | None, payload: Reason, policy: DeadlinePolic
 def _settle(case: Case, actor: User | None, payload: OptionalNote, policy: DeadlinePolicy) -> CaseState:
     if case.state == S.ANSWERED and not case.anonymous:
         raise ApiError(409, "callback_first", _("The result callback comes before settling."))
-    if case.commitment_open:
+    # Anonymous cases get no look-back (they are exempt from callbacks), so none can find the
+    # commitment kept: waiting for one would leave the case open for ever.
+    if case.commitment_open and not case.anonymous:
         raise ApiError(
             409, "commitment_open", _("The on-air commitment is not kept yet; the look-back continues.")
         )
