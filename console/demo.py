@@ -21,6 +21,7 @@ from broadcast.models import (
     Unit,
     UnitContact,
 )
+from core import clock
 from core.accounts import Role, User, create_user
 from core.extensions import db
 
@@ -70,7 +71,7 @@ PREPARED_QA = [
 
 def load_demo(today: date | None = None) -> AirSession:
     """Create the demo data unless it is there; return today's session."""
-    today = today or date.today()
+    today = today or clock.today()
     unit = db.session.scalar(select(Unit).where(Unit.name == "市司法局"))
     if unit is None:
         unit = Unit(name="市司法局", short_name="司法局", duty_phone="sip:duty@127.0.0.1:5090")

@@ -8,7 +8,6 @@ with the other person's values, never silently overwritten.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import current_app
@@ -30,6 +29,7 @@ from console.models import (
 )
 from console.serialize import call_json, record_json
 from console.summary import session_summary
+from core import clock
 from core.accounts import User
 from core.api import ApiError
 from core.db import utcnow
@@ -320,7 +320,7 @@ def go_live(session: AirSession) -> AirSession:
     other = db.session.scalar(select(AirSession).where(AirSession.state == SessionState.LIVE))
     if other is not None:
         raise ApiError(409, "another_live", _("Another session is live; end it first."))
-    if session.air_date != date.today() and not current_app.config.get("ALLOW_LIVE_ON_ANY_DATE"):
+    if session.air_date != clock.today() and not current_app.config.get("ALLOW_LIVE_ON_ANY_DATE"):
         raise ApiError(409, "not_today", _("A session goes live on its own air date."))
     session.state = SessionState.LIVE
     session.went_live_at = utcnow()

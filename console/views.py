@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, render_template, url_for
@@ -12,6 +11,7 @@ from sqlalchemy import or_, select
 from broadcast.models import AirSession, SessionState, Unit
 from console.flow import MAX_ON_AIR
 from console.realtime import SEATS, may_sit
+from core import clock
 from core.extensions import db
 
 bp = Blueprint("console", __name__)
@@ -22,12 +22,12 @@ bp = Blueprint("console", __name__)
 def home() -> Any:
     sessions = db.session.scalars(
         select(AirSession)
-        .where(or_(AirSession.air_date >= date.today(), AirSession.state == SessionState.LIVE))
+        .where(or_(AirSession.air_date >= clock.today(), AirSession.state == SessionState.LIVE))
         .order_by(AirSession.air_date, AirSession.start_time)
         .limit(20)
     ).all()
     seats = {s.id: [seat for seat in SEATS if may_sit(current_user, seat, s)] for s in sessions}
-    return render_template("console/home.html", sessions=sessions, seats=seats, today=date.today())
+    return render_template("console/home.html", sessions=sessions, seats=seats, today=clock.today())
 
 
 @bp.route("/live/<int:session_id>/<seat>")

@@ -1,7 +1,8 @@
 """The station's calendar day. Deadlines are counted in the station's local dates, never in UTC:
 a case received at 07:30 in Beijing is received that day, not the day before.
 
-Every module asks ``clock.today()`` / ``clock.local_date()`` so tests can move the clock."""
+Every module asks ``clock.today()`` / ``clock.local_date()`` (never ``date.today()``, the
+machine's date, often UTC) so the day is the station's and tests can move the clock."""
 
 from __future__ import annotations
 

@@ -12,8 +12,8 @@ from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
 from console.models import LABELS, Satisfaction
+from core import clock
 from core.accounts import Role, roles_required
-from followup import clock
 from followup.models import CallbackChannel, CallbackKind
 
 bp = Blueprint("callbacks", __name__)

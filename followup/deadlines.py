@@ -125,8 +125,8 @@ class Due:
 def describe_rule(rule: DeadlineRule) -> str:
     if rule.days == 0:
         if rule.count is DayCount.WORKING:
-            return _("Same working day")
-        return _("Same day (next working day if received on a day off)")
+            return _("Same day (next working day if received on a day off)")
+        return _("Same day, a rest day too")
     if rule.count is DayCount.WORKING:
         return ngettext(
             "%(num)d working day from the next day", "%(num)d working days from the next day", rule.days

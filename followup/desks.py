@@ -21,10 +21,11 @@ from sqlalchemy import func, select
 
 from broadcast.models import AirSession, Programme, SessionState, Unit
 from console.models import LABELS, Category, Urgency, label
+from core import clock
 from core.accounts import Role, roles_required
 from core.api import parse
 from core.extensions import db
-from followup import clock, export
+from followup import export
 from followup.deadlines import PRESET_12345, DayCount, DeadlinePolicy, DeadlineRule, due_date
 from followup.models import Case, CaseState, Extension, ExtensionState, NoticeKind
 from followup.queries import apply_filter, filter_from_args, visible_cases
@@ -156,7 +157,7 @@ def export_cases() -> Any:
 def table_strings() -> dict[str, str]:
     """The case table's words, shared by both desks' scripts (window.I18N)."""
     return {
-        "desk.col.number": _("Number"),
+        "desk.col.number": _("Case number"),
         "desk.col.subject": _("Subject"),
         "desk.col.unit": _("Handling unit"),
         "desk.col.category": _("Category"),

@@ -23,7 +23,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from console.models import Category, Satisfaction, label
-from followup import clock
+from core import clock
 from followup.deadlines import DeadlineStatus
 from followup.models import ANSWERED_STATES, Case, CaseState, Extension, ExtensionState
 from followup.serialize import deadline

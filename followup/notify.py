@@ -35,9 +35,9 @@ from sqlalchemy import select
 
 from broadcast.models import Unit
 from console.models import label
+from core import clock
 from core.accounts import User
 from core.extensions import db
-from followup import clock
 from followup.models import Case, Delivery, Notice, NoticeKind
 
 log = logging.getLogger("hotline.notify")

@@ -29,9 +29,9 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from broadcast.models import Programme, Unit
 from console.models import Category, label
 from console.serialize import mask_number
+from core import clock
 from core.accounts import Role, roles_required
 from core.extensions import db
-from followup import clock
 from followup.models import ANSWERED_STATES, Case, CaseState, Reply
 from followup.workflow import publishable
 

@@ -11,9 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Select, false, or_, select
 
 from console.models import Category
+from core import clock
 from core.accounts import Role, User
 from core.api import parse
-from followup import clock
 from followup.models import ANSWERED_STATES, OPEN_STATES, Case, CaseAssist, CaseState
 from followup.workflow import OVERSIGHT, UNIT, may_see  # noqa: F401  (may_see re-exported for views)
 

@@ -35,9 +35,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from core import clock
 from core.api import ApiError
 from core.extensions import db
-from followup import clock, workflow
+from followup import workflow
 from followup.deadlines import DeadlinePolicy, due_date
 from followup.models import Case, CaseEvent, CaseState, ExtensionState, Notice, NoticeKind
 from followup.policy import policy_for

@@ -39,8 +39,8 @@ from sqlalchemy.orm import selectinload
 
 from broadcast.models import AirSession, SessionState, Unit
 from console.models import AirRecord, Call, Satisfaction
+from core import clock
 from core.extensions import db
-from followup import clock
 from followup.models import ANSWERED_STATES, Callback, CallbackKind, Case, CaseState, Notice, NoticeKind
 
 DEFAULT_MIN_CASES = 3

@@ -22,10 +22,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from broadcast.models import Unit
+from core import clock
 from core.accounts import UNIT_ROLES, Role, roles_required
 from core.api import ApiError, parse
 from core.extensions import db
-from followup import clock
 from followup.hot_topics import hot_topics
 from followup.scores import DEFAULT_MIN_CASES, WEIGHTS, UnitScore, ranking
 

@@ -14,6 +14,9 @@ bash scripts/setup.sh
 
 # The demo programme, unit, today's session and one user per role (idempotent); prints the logins.
 .venv/bin/flask --app app demo load
+# Past shows of two units with their follow-up cases in every state, so the desks, callbacks
+# and scores have something to show (idempotent: nothing is added once cases exist).
+.venv/bin/flask --app app demo followup
 
 # === Line server ==================================================================================
 # The SIP line server (telephony/, `python -m telephony`) runs next to the console and is supervised

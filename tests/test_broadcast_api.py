@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from broadcast.models import AirSession, Programme, SessionState, Unit
 from console.models import Call, Channel
+from core import clock
 from core.extensions import db
 
 AsUser = Callable[[str], FlaskClient]
@@ -22,7 +23,7 @@ def _session_body(demo: SimpleNamespace, **changes: Any) -> dict[str, Any]:
     body = {
         "programme_id": demo.programme_id,
         "unit_id": demo.unit_id,
-        "air_date": (date.today() + timedelta(days=14)).isoformat(),
+        "air_date": (clock.today() + timedelta(days=14)).isoformat(),
         "start_time": "09:00",
         "end_time": "10:00",
         "topic": "公共法律服务",
@@ -219,7 +220,7 @@ def test_logged_out_api_call_is_401(app: Flask, demo: SimpleNamespace) -> None:
 
 def test_any_seat_may_read_todays_sessions_and_plan(as_user: AsUser, demo: SimpleNamespace) -> None:
     client = as_user("producer")
-    sessions = client.get(f"/api/sessions?date={date.today().isoformat()}").json["sessions"]
+    sessions = client.get(f"/api/sessions?date={clock.today().isoformat()}").json["sessions"]
     assert [s["id"] for s in sessions] == [demo.id]
     plan = client.get(f"/api/sessions/{demo.id}/plan").json
     assert plan["unit"] == "市司法局"
@@ -242,8 +243,8 @@ def test_created_session_shows_in_the_schedule(as_user: AsUser, demo: SimpleName
 
 def test_sessions_filter_by_range_and_unit(as_user: AsUser, demo: SimpleNamespace) -> None:
     client = as_user("oversight")
-    day = date.today().isoformat()
-    week = (date.today() + timedelta(days=7)).isoformat()
+    day = clock.today().isoformat()
+    week = (clock.today() + timedelta(days=7)).isoformat()
     in_range = client.get(f"/api/sessions?from={day}&to={week}&unit_id={demo.unit_id}").json["sessions"]
     assert [s["air_date"] for s in in_range] == [day, week]
     assert client.get(f"/api/sessions?from={week}&to={week}").json["sessions"][0]["air_date"] == week
@@ -259,7 +260,7 @@ def test_bad_date_filter_is_invalid(as_user: AsUser) -> None:
 def test_unit_on_air_twice_a_day_is_a_conflict(as_user: AsUser, demo: SimpleNamespace) -> None:
     response = as_user("oversight").post(
         "/api/sessions",
-        json=_session_body(demo, air_date=date.today().isoformat(), start_time="14:00", end_time="15:00"),
+        json=_session_body(demo, air_date=clock.today().isoformat(), start_time="14:00", end_time="15:00"),
     )
     assert response.status_code == 409
     assert "air_date" in response.json["error"]["details"]
@@ -280,14 +281,14 @@ def test_session_without_required_fields_names_them(as_user: AsUser) -> None:
 
 def test_session_is_moved_to_another_day(as_user: AsUser, demo: SimpleNamespace) -> None:
     client = as_user("oversight")
-    new_day = (date.today() + timedelta(days=1)).isoformat()
+    new_day = (clock.today() + timedelta(days=1)).isoformat()
     response = client.patch(f"/api/sessions/{demo.id}", json={"air_date": new_day, "topic": "社区矫正"})
     assert response.status_code == 200
     assert client.get(f"/api/sessions/{demo.id}/plan").json["air_date"] == new_day
 
 
 def test_session_cannot_move_onto_the_units_other_session(as_user: AsUser, demo: SimpleNamespace) -> None:
-    next_week = (date.today() + timedelta(days=7)).isoformat()
+    next_week = (clock.today() + timedelta(days=7)).isoformat()
     response = as_user("oversight").patch(f"/api/sessions/{demo.id}", json={"air_date": next_week})
     assert response.status_code == 409
 
@@ -301,10 +302,10 @@ def _set_state(app: Flask, session_id: int, state: SessionState) -> None:
 def test_live_session_keeps_its_date_and_unit(app: Flask, as_user: AsUser, demo: SimpleNamespace) -> None:
     _set_state(app, demo.id, SessionState.LIVE)
     client = as_user("oversight")
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     assert client.patch(f"/api/sessions/{demo.id}", json={"air_date": tomorrow}).status_code == 409
     # The same values resent with a corrected topic are fine.
-    body = {"air_date": date.today().isoformat(), "unit_id": demo.unit_id, "topic": "法律援助"}
+    body = {"air_date": clock.today().isoformat(), "unit_id": demo.unit_id, "topic": "法律援助"}
     assert client.patch(f"/api/sessions/{demo.id}", json=body).status_code == 200
 
 

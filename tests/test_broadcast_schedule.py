@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from broadcast.models import AirSession, Unit
 from broadcast.schedule import CellError, GuestSpec, parse_date, parse_guests, parse_time
+from core import clock
 from core.extensions import db
 
 AsUser = Callable[[str], FlaskClient]
@@ -175,7 +176,7 @@ def test_session_already_scheduled_is_reported(app: Flask, as_user: AsUser, demo
     before = session_count(app)
     rows = [
         ["2031-03-05", "09:00", "10:00", "市司法局", "", ""],
-        [date.today(), "09:00", "10:00", "市司法局", "", ""],  # the demo's session today
+        [clock.today(), "09:00", "10:00", "市司法局", "", ""],  # the demo's session today
     ]
     response = upload(as_user("oversight"), xlsx(rows), "2031.xlsx", demo.programme_id)
     assert [p["row"] for p in response.json["error"]["details"]["rows"]] == [3]

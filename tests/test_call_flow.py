@@ -18,6 +18,7 @@ from broadcast.models import AirSession, Guest, Unit
 from console import flow
 from console.flow import ACTIONS, TRANSITIONS
 from console.models import Call, CallState
+from core import clock
 from core.extensions import db
 
 AsUser = Callable[[str], FlaskClient]
@@ -200,7 +201,7 @@ def test_no_card_before_the_show_is_live(demo: SimpleNamespace, as_user: AsUser)
 
 def test_a_session_goes_live_only_on_its_air_date(app: Flask, demo: SimpleNamespace, as_user: AsUser) -> None:
     with app.app_context():
-        next_week = db.session.scalar(select(AirSession.id).where(AirSession.air_date > date.today()))
+        next_week = db.session.scalar(select(AirSession.id).where(AirSession.air_date > clock.today()))
 
     response = as_user("host").post(f"/api/sessions/{next_week}/go-live")
 
@@ -209,7 +210,7 @@ def test_a_session_goes_live_only_on_its_air_date(app: Flask, demo: SimpleNamesp
 
 
 def test_only_one_session_is_live_at_a_time(app: Flask, live: SimpleNamespace, as_user: AsUser) -> None:
-    other = second_unit_session(app, date.today())
+    other = second_unit_session(app, clock.today())
 
     response = as_user("host").post(f"/api/sessions/{other}/go-live")
 

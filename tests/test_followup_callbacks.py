@@ -31,7 +31,7 @@ def _due_today(app: Flask, callback_id: int, today: date) -> None:
 def test_the_agent_sees_todays_due_callbacks_with_the_full_number(
     app: Flask, demo: SimpleNamespace, as_user: Login, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("followup.clock.today", lambda: FRIDAY)
+    monkeypatch.setattr("core.clock.today", lambda: FRIDAY)
     case_id = make_case(app, demo, CaseState.ASSIGNED, contact_number="13912345678")
     _due_today(app, pending_callback(app, case_id, CallbackKind.PROCESS), FRIDAY)
     agent = as_user("callback")
@@ -57,7 +57,7 @@ def test_a_unit_handler_may_not_open_the_callback_desk(as_user: Login) -> None:
 def test_an_unsatisfied_citizen_sends_the_case_back_with_two_working_days(
     app: Flask, demo: SimpleNamespace, as_user: Login, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("followup.clock.today", lambda: FRIDAY)
+    monkeypatch.setattr("core.clock.today", lambda: FRIDAY)
     case_id = make_case(app, demo, CaseState.ANSWERED)
     callback_id = pending_callback(app, case_id, CallbackKind.RESULT)
 
@@ -91,7 +91,7 @@ def test_nobody_contacted_me_sends_the_case_back_and_counts_against_the_unit(
 def test_a_citizen_not_reached_keeps_the_callback_due(
     app: Flask, demo: SimpleNamespace, as_user: Login, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("followup.clock.today", lambda: FRIDAY)
+    monkeypatch.setattr("core.clock.today", lambda: FRIDAY)
     case_id = make_case(app, demo, CaseState.ANSWERED)
     callback_id = pending_callback(app, case_id, CallbackKind.RESULT)
     _due_today(app, callback_id, FRIDAY)

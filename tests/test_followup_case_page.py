@@ -17,8 +17,8 @@ from flask.testing import FlaskClient
 
 from broadcast.models import AirSession
 from console.models import Call, Channel
+from core import clock
 from core.extensions import db
-from followup import clock
 from followup.conversion import convert_session
 
 SUBJECT = "小区门口违章搭建无人处理"

@@ -21,8 +21,8 @@ from sqlalchemy import select
 from broadcast.models import AirSession, Unit
 from console.demo import OTHER_UNIT
 from console.models import Call, Channel
+from core import clock
 from core.extensions import db
-from followup import clock
 from followup.conversion import convert_session
 
 AsUser = Callable[[str], FlaskClient]

@@ -15,8 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from core import clock
 from core.extensions import db
-from followup import clock
 from followup.models import Callback, CallbackKind, Case, CaseState, Delivery, Notice, NoticeKind
 from followup.scheduler import run_daily
 from tests.followup_helpers import COMMITMENT, make_case
@@ -84,7 +84,7 @@ def test_an_overdue_case_reminded_twice_without_progress_gets_a_supervision_noti
 def test_supervision_notices_are_numbered_in_sequence_per_year(
     app: Flask, demo: SimpleNamespace, as_user: Login, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("followup.clock.today", lambda: date(2026, 12, 30))
+    monkeypatch.setattr("core.clock.today", lambda: date(2026, 12, 30))
     cases = [make_case(app, demo, CaseState.ACCEPTED) for _ in range(3)]
     office = as_user("oversight")
 
@@ -94,7 +94,7 @@ def test_supervision_notices_are_numbered_in_sequence_per_year(
 
     supervise(cases[0])
     supervise(cases[1])
-    monkeypatch.setattr("followup.clock.today", lambda: date(2027, 1, 4))
+    monkeypatch.setattr("core.clock.today", lambda: date(2027, 1, 4))
     supervise(cases[2])
 
     numbers = [_notices(app, c)[0][1] for c in cases]
@@ -169,7 +169,7 @@ def test_a_due_date_counted_without_the_holiday_calendar_is_recounted_once_it_is
     app: Flask, demo: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sunday = date(2026, 3, 8)
-    monkeypatch.setattr("followup.clock.today", lambda: sunday)
+    monkeypatch.setattr("core.clock.today", lambda: sunday)
     case_id = make_case(app, demo, CaseState.ACCEPTED)
     # As if counted before the 2026 calendar was published: Mon–Fri, flagged.
     _set(app, case_id, due_on=date(2026, 3, 25), calendar_fallback=True)
@@ -187,7 +187,7 @@ def test_a_due_date_counted_without_the_holiday_calendar_is_recounted_once_it_is
 def test_a_due_date_in_a_year_still_unknown_stays_flagged(
     app: Flask, demo: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("followup.clock.today", lambda: date(2027, 1, 8))
+    monkeypatch.setattr("core.clock.today", lambda: date(2027, 1, 8))
     case_id = make_case(app, demo, CaseState.ACCEPTED)
 
     counts = _daily(app, date(2027, 1, 8))

@@ -40,8 +40,8 @@ from sqlalchemy import select
 
 from broadcast.models import AirSession, Guest, SessionState, Unit
 from console.models import AirRecord, Call, Channel, Satisfaction
+from core import clock
 from core.extensions import db
-from followup import clock
 from followup.models import Callback, CallbackKind, Case, CaseState, Notice, NoticeKind
 from followup.scores import ranking, unit_scores
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -18,6 +17,7 @@ from sqlalchemy import select
 from broadcast.models import AirSession, Unit
 from console import flow
 from console.models import Channel
+from core import clock
 from core.accounts import Role, create_user
 from core.extensions import db, socketio
 
@@ -282,7 +282,7 @@ def test_seat_hears_nothing_about_another_show(
         other = AirSession(
             programme_id=demo_session.programme_id,
             unit_id=other_unit(app),
-            air_date=date.today(),
+            air_date=clock.today(),
             start_time=demo_session.end_time,
             end_time=demo_session.end_time,
         )
