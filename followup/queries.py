@@ -8,13 +8,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 
 from console.models import Category
 from core import clock
 from core.accounts import Role, User
 from core.api import parse
-from followup.models import ANSWERED_STATES, OPEN_STATES, Case, CaseAssist, CaseState
+from core.extensions import db
+from followup.deadlines import DeadlinePolicy
+from followup.models import ANSWERED_STATES, OPEN_STATES, Case, CaseAssist, CaseState, DeadlinePolicyRecord
+from followup.policy import policy_for
 from followup.workflow import OVERSIGHT, UNIT, may_see  # noqa: F401  (may_see re-exported for views)
 
 STAFF = OVERSIGHT | {Role.CALLBACK_AGENT, Role.PRODUCER, Role.HOST, Role.CLERK}
@@ -72,8 +75,7 @@ def apply_filter(query: Select[tuple[Case]], f: CaseFilter, today: date | None =
     elif f.due == "due_today":
         query = query.where(waiting, Case.due_on == today)
     elif f.due == "due_soon":
-        soon = today + timedelta(days=_due_soon_days())
-        query = query.where(waiting, Case.due_on >= today, Case.due_on <= soon)
+        query = query.where(waiting, Case.due_on >= today, _due_soon(today))
     elif f.due == "open":
         query = query.where(Case.state.in_(OPEN_STATES))
     elif f.due == "closed":
@@ -81,10 +83,19 @@ def apply_filter(query: Select[tuple[Case]], f: CaseFilter, today: date | None =
     return query.order_by(Case.due_on, Case.id)
 
 
-def _due_soon_days() -> int:
-    from followup.deadlines import DeadlinePolicy
-
-    return DeadlinePolicy().due_soon_days
+def _due_soon(today: date) -> ColumnElement[bool]:
+    """Due within the programme's own due-soon days, as the deadline badges count it."""
+    default = today + timedelta(days=DeadlinePolicy().due_soon_days)
+    own = {
+        record.programme_id: today + timedelta(days=policy_for(record.programme_id).due_soon_days)
+        for record in db.session.scalars(select(DeadlinePolicyRecord))
+    }
+    if not own:
+        return Case.due_on <= default
+    return or_(
+        *(and_(Case.programme_id == pid, Case.due_on <= soon) for pid, soon in own.items()),
+        and_(Case.programme_id.not_in(own), Case.due_on <= default),
+    )
 
 
 def filter_from_args(args: Any) -> CaseFilter:

@@ -185,6 +185,23 @@ PRESET = {
 }
 
 
+def test_due_soon_follows_the_programmes_own_warning_days(
+    app: Flask, demo: SimpleNamespace, as_user: AsUser, today: Callable[[date], None]
+) -> None:
+    (case,) = make_cases(app, demo, ["人民调解协议不被执行"])  # received Mon 2 Mar: due Tue 17 Mar
+    today(date(2026, 3, 12))  # five days before: not due soon by the default two days
+    oversight = as_user("oversight")
+    assert desk_numbers(oversight, "due=due_soon") == set()
+
+    policy = oversight.get(f"/api/programmes/{demo.programme_id}/deadline-policy").json | {"due_soon_days": 5}
+    assert (
+        oversight.put(f"/api/programmes/{demo.programme_id}/deadline-policy", json=policy).status_code == 200
+    )
+
+    assert desk_numbers(oversight, "due=due_soon") == {case}
+    assert oversight.get("/api/cases").json["cases"][0]["deadline"] == "due_soon"
+
+
 def test_a_new_policy_gives_new_cases_its_deadline(
     app: Flask, demo: SimpleNamespace, as_user: AsUser, today: Callable[[date], None]
 ) -> None:
