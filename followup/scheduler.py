@@ -99,13 +99,18 @@ def _chase(case: Case, today: date) -> str | None:
         return "supervisions"
     reasons = reminder_reasons(case, today, policy_for(case.programme_id))
     if reasons and not notified_since(case, today):
-        message = _("Automatic reminder: %(reasons)s", reasons=" ".join(reasons))
+        message = _("Automatic reminder: %(reasons)s", reasons=join_sentences(reasons))
         workflow.perform(case, "remind", None, {"message": message})
         return "reminders"
     return None
 
 
 # --- why a case is chased -------------------------------------------------------------------------
+def join_sentences(sentences: list[str]) -> str:
+    """English sentences take a space between them; Chinese ones, ending in 。, none."""
+    return "".join(s if s.endswith(("。", "！", "？")) else s + " " for s in sentences).strip()
+
+
 def reminder_reasons(case: Case, today: date, policy: DeadlinePolicy) -> list[str]:
     """Why the unit is reminded today, in words (empty: it need not be)."""
     reasons = []

@@ -197,3 +197,12 @@ def test_a_due_date_in_a_year_still_unknown_stays_flagged(
         assert case is not None
         assert (case.due_on, case.calendar_fallback) == (date(2027, 1, 25), True)
     assert counts["recomputed"] == 0
+
+
+def test_a_reminder_with_several_reasons_reads_right_in_chinese_and_english() -> None:
+    from followup.scheduler import join_sentences
+
+    assert join_sentences(["已超期 2 天。", "已 5 天无进展。"]) == "已超期 2 天。已 5 天无进展。"
+    assert join_sentences(["Overdue by 2 days.", "No progress for 5 days."]) == (
+        "Overdue by 2 days. No progress for 5 days."
+    )
