@@ -98,8 +98,9 @@ LABELS: dict[type[enum.Enum], dict[Any, Any]] = {
 }
 
 
-def label(member: enum.Enum) -> str:
-    return str(LABELS[type(member)][member])
+def label(member: enum.Enum | None) -> str:
+    """The member's words in the interface language; blank for no value."""
+    return "" if member is None else str(LABELS[type(member)][member])
 
 
 # The fields of a caller's card a producer edits; everything else about a call is its flow.

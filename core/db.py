@@ -6,14 +6,18 @@ the same and no seat ever compares a local time with a UTC one.
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
+from typing import TypeVar
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names keep Alembic migrations portable between SQLite and PostgreSQL.
+E = TypeVar("E", bound=enum.StrEnum)
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -29,6 +33,24 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class EnumText(TypeDecorator[E]):
+    """An enum stored as its text value (a plain VARCHAR, no database enum type to migrate) and
+    handed back as the enum member, so labels keyed by member find it after a reload too."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[E], length: int = 16) -> None:
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: E | str | None, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> E | None:
+        return None if value is None else self.enum(value)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -10,7 +10,6 @@ left blank.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from datetime import date, datetime
 from io import BytesIO
@@ -22,10 +21,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from console.models import Category, Satisfaction, label
+from console.models import label
 from core import clock
 from followup.deadlines import DeadlineStatus
-from followup.models import ANSWERED_STATES, Case, CaseState, Extension, ExtensionState
+from followup.models import ANSWERED_STATES, Case, Extension, ExtensionState
 from followup.serialize import deadline
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -123,15 +122,15 @@ def _case_row(sheet: Worksheet, row: int, index: int, case: Case, today: date) -
         case.received_on,
         _("Anonymous") if case.anonymous else case.caller_name,
         "" if case.anonymous else case.contact_number,
-        _label(Category, case.category),
+        label(case.category),
         _matter(case),
         _units(case),
         case.section.name if case.section else "",
-        _label(CaseState, case.state),
+        label(case.state),
         case.due_on,
         _("Yes") if overdue else _("No"),
         answered,
-        _label(Satisfaction, case.satisfaction),
+        label(case.satisfaction),
         _extension(case.extensions),
         case.redo_count,
         _remarks(case),
@@ -149,10 +148,6 @@ def _case_row(sheet: Worksheet, row: int, index: int, case: Case, today: date) -
     if overdue:
         overdue_cell.font = LATE_FONT
 
-
-def _label(kind: type[enum.Enum], value: object) -> str:
-    # A loaded case hands its enum columns back as plain strings; the labels are keyed by member.
-    return label(kind(value)) if value else ""
 
 
 def _matter(case: Case) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, rela
 from broadcast.models import AirSession, Programme, Section, Unit
 from console.models import LABELS, Call, Category, Satisfaction, Urgency
 from core.accounts import User
-from core.db import UTCDateTime, utcnow
+from core.db import EnumText, UTCDateTime, utcnow
 from core.extensions import db
 from followup.deadlines import DeadlineStatus
 
@@ -146,7 +146,7 @@ class Case(db.Model):
     section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"))
     first_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))  # 首问: the first unit asked
 
-    state: Mapped[CaseState] = mapped_column(String(16), default=CaseState.ASSIGNED, index=True)
+    state: Mapped[CaseState] = mapped_column(EnumText(CaseState), default=CaseState.ASSIGNED, index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
 
     caller_name: Mapped[str] = mapped_column(String(64), default="")
@@ -155,8 +155,8 @@ class Case(db.Model):
     anonymous: Mapped[bool] = mapped_column(default=False)
     consent_publish: Mapped[bool] = mapped_column(default=False)
     internal: Mapped[bool] = mapped_column(default=False)  # 内参: never published
-    category: Mapped[Category | None] = mapped_column(String(16))
-    urgency: Mapped[Urgency] = mapped_column(String(8), default=Urgency.NORMAL)
+    category: Mapped[Category | None] = mapped_column(EnumText(Category))
+    urgency: Mapped[Urgency] = mapped_column(EnumText(Urgency, 8), default=Urgency.NORMAL)
     subject: Mapped[str] = mapped_column(String(256), default="")
     details: Mapped[str] = mapped_column(Text, default="")
     on_air_answer: Mapped[str] = mapped_column(Text, default="")
@@ -176,8 +176,9 @@ class Case(db.Model):
     no_contact_count: Mapped[int] = mapped_column(Integer, default=0)  # "nobody contacted me"
 
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    answer_channel: Mapped[CallbackChannel | None] = mapped_column(String(16))
-    satisfaction: Mapped[Satisfaction | None] = mapped_column(String(16))  # latest result callback
+    answer_channel: Mapped[CallbackChannel | None] = mapped_column(EnumText(CallbackChannel))
+    # The latest result callback's.
+    satisfaction: Mapped[Satisfaction | None] = mapped_column(EnumText(Satisfaction))
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     column_pick: Mapped[bool] = mapped_column(default=False)  # picked for the newspaper column
 
@@ -242,8 +243,8 @@ class CaseEvent(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the scheduler
     action: Mapped[str] = mapped_column(String(32))
-    from_state: Mapped[CaseState | None] = mapped_column(String(16))
-    to_state: Mapped[CaseState | None] = mapped_column(String(16))
+    from_state: Mapped[CaseState | None] = mapped_column(EnumText(CaseState))
+    to_state: Mapped[CaseState | None] = mapped_column(EnumText(CaseState))
     note: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
@@ -322,15 +323,15 @@ class Callback(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    kind: Mapped[CallbackKind] = mapped_column(String(16))
+    kind: Mapped[CallbackKind] = mapped_column(EnumText(CallbackKind))
     due_on: Mapped[date] = mapped_column(Date, index=True)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    channel: Mapped[CallbackChannel | None] = mapped_column(String(16))
+    channel: Mapped[CallbackChannel | None] = mapped_column(EnumText(CallbackChannel))
     reached: Mapped[bool | None] = mapped_column()
     contacted: Mapped[bool | None] = mapped_column()  # process callback: did the unit get in touch?
     fulfilled: Mapped[bool | None] = mapped_column()  # look-back: is the commitment kept?
-    satisfaction: Mapped[Satisfaction | None] = mapped_column(String(16))
+    satisfaction: Mapped[Satisfaction | None] = mapped_column(EnumText(Satisfaction))
     note: Mapped[str] = mapped_column(Text, default="")
 
     case: Mapped[Case] = relationship(back_populates="callbacks")
@@ -344,7 +345,7 @@ class Extension(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    state: Mapped[ExtensionState] = mapped_column(String(16), default=ExtensionState.PENDING)
+    state: Mapped[ExtensionState] = mapped_column(EnumText(ExtensionState), default=ExtensionState.PENDING)
     reason: Mapped[str] = mapped_column(Text)
     requested_due: Mapped[date] = mapped_column(Date)
     previous_due: Mapped[date] = mapped_column(Date)
@@ -368,7 +369,7 @@ class Notice(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    kind: Mapped[NoticeKind] = mapped_column(String(16))
+    kind: Mapped[NoticeKind] = mapped_column(EnumText(NoticeKind))
     number: Mapped[str] = mapped_column(String(32), default="")  # 督办 notices are numbered
     message: Mapped[str] = mapped_column(Text)
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the scheduler

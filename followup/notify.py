@@ -162,7 +162,7 @@ def _run(name: str, notice: Notice, unit: Unit) -> list[Sent]:
 # --- what a notice says ---------------------------------------------------------------------------
 def headline(notice: Notice) -> str:
     case = notice.case
-    kind = label(NoticeKind(notice.kind))
+    kind = label(notice.kind)
     title = f"{kind} {notice.number}" if notice.number else kind
     return _("%(title)s: case %(number)s, %(subject)s", title=title, number=case.number, subject=case.subject)
 

@@ -27,12 +27,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from broadcast.models import Programme, Unit
-from console.models import Category, label
+from console.models import label
 from console.serialize import mask_number
 from core import clock
 from core.accounts import Role, roles_required
 from core.extensions import db
-from followup.models import ANSWERED_STATES, Case, CaseState, Reply
+from followup.models import ANSWERED_STATES, Case, Reply
 from followup.workflow import publishable
 
 bp = Blueprint("public", __name__)
@@ -79,7 +79,7 @@ def public_item(case: Case) -> dict[str, Any]:
     return {
         "number": case.number,
         "unit": case.unit.name,
-        "category": label(Category(case.category)) if case.category else "",
+        "category": label(case.category),
         "received_on": _day(case.received_on),
         "citizen": mask_name(case.caller_name, case.anonymous),
         "phone": "" if case.anonymous else mask_number(case.contact_number),
@@ -158,7 +158,7 @@ def column_item(case: Case) -> dict[str, Any]:
         "id": case.id,
         "picked": case.column_pick,
         "version": case.version,
-        "state": label(CaseState(case.state)),
+        "state": label(case.state),
         "publishable": publishable(case),
         "why_not": "" if publishable(case) else why_not(case),
         "answered_at": case.answered_at.isoformat() if case.answered_at else "",  # the picks' order
@@ -171,7 +171,7 @@ def why_not(case: Case) -> str:
         return _("Marked internal (内参)")
     if not case.consent_publish:
         return _("The citizen did not consent to publication")
-    return _("Now: %(state)s", state=label(CaseState(case.state)))
+    return _("Now: %(state)s", state=label(case.state))
 
 
 @bp.get("/followup/column")
@@ -217,7 +217,7 @@ def column() -> str:
     return render_template(
         "followup/column.html",
         data=data,
-        internal=[public_item(c) | {"state": label(CaseState(c.state))} for c in internal],
+        internal=[public_item(c) | {"state": label(c.state)} for c in internal],
         not_consented=not_consented,
         units=_units_with_answers(),
         unit_id=unit_id,

@@ -278,7 +278,7 @@ def result_satisfaction(case: Case) -> Satisfaction | None:
     """What the citizen said at the latest result callback made (None: none made yet)."""
     done = [c for c in case.callbacks if c.kind == CallbackKind.RESULT and c.done_at and c.satisfaction]
     latest: Callback | None = max(done, key=lambda c: (c.done_at, c.id), default=None)
-    return Satisfaction(latest.satisfaction) if latest else None
+    return latest.satisfaction if latest else None
 
 
 def _content(counts: Counter[str]) -> int:

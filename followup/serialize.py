@@ -3,13 +3,12 @@ with the values, so every desk shows the same words and the deadline state compu
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from console.models import Category, Satisfaction, label
+from console.models import label
 from core import clock
 from core.accounts import User
 from followup.deadlines import DeadlineStatus, deadline_status
@@ -17,14 +16,11 @@ from followup.models import (
     ANSWERED_STATES,
     Attachment,
     Callback,
-    CallbackKind,
     Case,
     CaseEvent,
     CaseState,
     Extension,
-    ExtensionState,
     Notice,
-    NoticeKind,
     Reply,
 )
 from followup.policy import policy_for
@@ -37,11 +33,6 @@ EVENT_LABELS = {
     "due_recomputed": _l("Due date recomputed"),
 }
 
-
-def _label(kind: type[enum.Enum], value: Any) -> str:
-    """The label of a stored enum value: columns hand enums back as plain strings, which the
-    labels (keyed by enum type) would not find."""
-    return label(kind(value)) if value else ""
 
 
 def _iso(value: datetime | date | None) -> str | None:
@@ -69,14 +60,14 @@ def case_row(case: Case, today: date | None = None) -> dict[str, Any]:
         "id": case.id,
         "number": case.number,
         "state": case.state,
-        "state_label": _label(CaseState, case.state),
+        "state_label": label(case.state),
         "unit_id": case.unit_id,
         "unit": case.unit.name,
         "section": case.section.name if case.section else "",
         "assisting_units": [a.unit.name for a in case.assisting],
         "session_id": case.session_id,
         "category": case.category,
-        "category_label": _label(Category, case.category),
+        "category_label": label(case.category),
         "urgency": case.urgency,
         "subject": case.subject,
         "caller_name": "" if case.anonymous else case.caller_name,
@@ -92,7 +83,7 @@ def case_row(case: Case, today: date | None = None) -> dict[str, Any]:
         "internal": case.internal,
         "redo_count": case.redo_count,
         "satisfaction": case.satisfaction,
-        "satisfaction_label": _label(Satisfaction, case.satisfaction),
+        "satisfaction_label": label(case.satisfaction),
         "commitment_open": case.commitment_open,
         "duplicate_of": case.duplicate_of.number if case.duplicate_of else None,
         "pending_extension": any(e.state == "pending" for e in case.extensions),
@@ -168,7 +159,7 @@ def callback_json(callback: Callback) -> dict[str, Any]:
     return {
         "id": callback.id,
         "kind": callback.kind,
-        "kind_label": _label(CallbackKind, callback.kind),
+        "kind_label": label(callback.kind),
         "due_on": _iso(callback.due_on),
         "done_at": _iso(callback.done_at),
         "agent": callback.agent.display_name if callback.agent else None,
@@ -177,7 +168,7 @@ def callback_json(callback: Callback) -> dict[str, Any]:
         "contacted": callback.contacted,
         "fulfilled": callback.fulfilled,
         "satisfaction": callback.satisfaction,
-        "satisfaction_label": _label(Satisfaction, callback.satisfaction),
+        "satisfaction_label": label(callback.satisfaction),
         "note": callback.note,
     }
 
@@ -186,7 +177,7 @@ def extension_json(extension: Extension) -> dict[str, Any]:
     return {
         "id": extension.id,
         "state": extension.state,
-        "state_label": _label(ExtensionState, extension.state),
+        "state_label": label(extension.state),
         "reason": extension.reason,
         "requested_due": _iso(extension.requested_due),
         "previous_due": _iso(extension.previous_due),
@@ -203,7 +194,7 @@ def notice_json(notice: Notice) -> dict[str, Any]:
     return {
         "id": notice.id,
         "kind": notice.kind,
-        "kind_label": _label(NoticeKind, notice.kind),
+        "kind_label": label(notice.kind),
         "number": notice.number,
         "message": notice.message,
         "sent_at": _iso(notice.sent_at),
@@ -222,6 +213,6 @@ def event_json(event: CaseEvent) -> dict[str, Any]:
         "action_label": str(action.label if action else EVENT_LABELS.get(event.action, event.action)),
         "from_state": event.from_state,
         "to_state": event.to_state,
-        "to_state_label": _label(CaseState, event.to_state),
+        "to_state_label": label(event.to_state),
         "note": event.note,
     }
