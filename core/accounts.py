@@ -54,6 +54,10 @@ ROLE_LABELS = {
 
 # Roles that belong to one unit and see only that unit's matters.
 UNIT_ROLES = {Role.UNIT_HANDLER, Role.UNIT_REVIEWER, Role.OFFICIAL}
+# Roles of the office and the station, who see every unit's follow-up cases.
+STAFF_ROLES = frozenset(
+    {Role.ADMIN, Role.OVERSIGHT, Role.CALLBACK_AGENT, Role.PRODUCER, Role.HOST, Role.CLERK}
+)
 
 
 class User(UserMixin, db.Model):

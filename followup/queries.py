@@ -9,18 +9,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+from sqlalchemy.orm import selectinload
 
 from console.models import Category
 from core import clock
-from core.accounts import Role, User
+from core.accounts import STAFF_ROLES, UNIT_ROLES, User
 from core.api import parse
 from core.extensions import db
 from followup.deadlines import DeadlinePolicy
 from followup.models import ANSWERED_STATES, OPEN_STATES, Case, CaseAssist, CaseState, DeadlinePolicyRecord
-from followup.policy import policy_for
-from followup.workflow import OVERSIGHT, UNIT, may_see  # noqa: F401  (may_see re-exported for views)
-
-STAFF = OVERSIGHT | {Role.CALLBACK_AGENT, Role.PRODUCER, Role.HOST, Role.CLERK}
 
 
 class CaseFilter(BaseModel):
@@ -42,14 +39,27 @@ class CaseFilter(BaseModel):
 
 def visible_cases(user: User) -> Select[tuple[Case]]:
     query = select(Case)
-    if user.role in UNIT or user.role == Role.OFFICIAL:
+    if user.role in UNIT_ROLES:
         if user.unit_id is None:
             return query.where(false())
         assisted = select(CaseAssist.case_id).where(CaseAssist.unit_id == user.unit_id)
         return query.where(or_(Case.unit_id == user.unit_id, Case.id.in_(assisted)))
-    if user.role in STAFF:
+    if user.role in STAFF_ROLES:
         return query
     return query.where(false())
+
+
+def with_row_data(query: Select[tuple[Case]]) -> Select[tuple[Case]]:
+    """Load what a list row shows (followup.serialize.case_row, the export) in a few queries for
+    the whole list, not a few for every case."""
+    return query.options(
+        selectinload(Case.unit),
+        selectinload(Case.section),
+        selectinload(Case.assisting).selectinload(CaseAssist.unit),
+        selectinload(Case.duplicate_of),
+        selectinload(Case.extensions),
+        selectinload(Case.notices),
+    )
 
 
 def apply_filter(query: Select[tuple[Case]], f: CaseFilter, today: date | None = None) -> Select[tuple[Case]]:
@@ -87,7 +97,7 @@ def _due_soon(today: date) -> ColumnElement[bool]:
     """Due within the programme's own due-soon days, as the deadline badges count it."""
     default = today + timedelta(days=DeadlinePolicy().due_soon_days)
     own = {
-        record.programme_id: today + timedelta(days=policy_for(record.programme_id).due_soon_days)
+        record.programme_id: today + timedelta(days=DeadlinePolicy.model_validate(record.rules).due_soon_days)
         for record in db.session.scalars(select(DeadlinePolicyRecord))
     }
     if not own:

@@ -15,15 +15,12 @@ from typing import Any
 from flask_login import current_user
 from flask_socketio import join_room
 
-from core.accounts import UNIT_ROLES, Role
+from core.accounts import STAFF_ROLES, UNIT_ROLES
 from core.extensions import socketio
 from followup.models import Case
 
 NAMESPACE = "/desks"
 STAFF_ROOM = "staff"
-STAFF_ROLES = frozenset(
-    {Role.OVERSIGHT, Role.ADMIN, Role.CALLBACK_AGENT, Role.PRODUCER, Role.HOST, Role.CLERK}
-)
 
 
 def unit_room(unit_id: int) -> str:

@@ -22,9 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from broadcast.models import Section, Unit
-from console.models import Category, Satisfaction
+from console.models import Category, Satisfaction, label
 from core import clock
-from core.accounts import Role, User
+from core.accounts import STAFF_ROLES, UNIT_ROLES, Role, User
 from core.api import ApiError, invalid, parse
 from core.db import utcnow
 from core.extensions import db
@@ -225,7 +225,7 @@ def perform(case: Case, name: str, actor: User | None, data: dict[str, Any] | No
         raise ApiError(
             409,
             "illegal_transition",
-            _("This case is %(state)s; it cannot be done now.", state=state_label(case.state)),
+            _("This case is %(state)s; it cannot be done now.", state=label(case.state)),
         )
     payload = parse(action.needs, data or {})
     if payload.version is not None and payload.version != case.version:
@@ -255,9 +255,9 @@ def check_may_act(case: Case, action: Action, actor: User) -> None:
 
 
 def may_see(case: Case, user: User) -> bool:
-    if user.role in UNIT or user.role == Role.OFFICIAL:
+    if user.role in UNIT_ROLES:
         return case.visible_to_unit(user.unit_id)
-    return user.role in OVERSIGHT | {Role.CALLBACK_AGENT, Role.PRODUCER, Role.HOST, Role.CLERK}
+    return user.role in STAFF_ROLES
 
 
 def available(case: Case, user: User) -> list[str]:
@@ -290,12 +290,6 @@ def record(case: Case, actor: User | None, action: str, before: CaseState | None
             data=data or None,
         )
     )
-
-
-def state_label(state: CaseState) -> str:
-    from console.models import label
-
-    return label(CaseState(state))  # a loaded case's state is a plain string
 
 
 def _changed_meanwhile() -> ApiError:
