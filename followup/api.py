@@ -26,9 +26,9 @@ from core.api import ApiError, invalid, parse
 from core.extensions import db
 from followup.conversion import convert_call, convert_session
 from followup.deadlines import DeadlinePolicy
-from followup.models import Attachment, Callback, Case, NoticeKind
+from followup.models import OPEN_STATES, Attachment, Callback, Case, NoticeKind
 from followup.policy import policy_for, save_policy
-from followup.queries import apply_filter, filter_from_args, visible_cases
+from followup.queries import apply_filter, filter_from_args, visible_cases, with_row_data
 from followup.serialize import attachment_json, callback_json, case_json, case_row
 from followup.workflow import UNIT, UNIT_WORKING, may_see, perform
 
@@ -62,7 +62,7 @@ def list_cases() -> Any:
     f = filter_from_args(request.args)
     query = apply_filter(visible_cases(current_user), f)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.scalars(query.limit(f.per_page).offset((f.page - 1) * f.per_page))
+    rows = db.session.scalars(with_row_data(query).limit(f.per_page).offset((f.page - 1) * f.per_page))
     today = clock.today()
     return jsonify(cases=[case_row(c, today) for c in rows], total=total, page=f.page, per_page=f.per_page)
 
@@ -160,7 +160,12 @@ def callbacks_due() -> Any:
     rows = db.session.execute(
         select(Callback, Case)
         .join(Case)
-        .where(Callback.done_at.is_(None), Callback.due_on <= day, Case.anonymous.is_(False))
+        .where(
+            Callback.done_at.is_(None),
+            Callback.due_on <= day,
+            Case.anonymous.is_(False),
+            Case.state.in_(OPEN_STATES),
+        )
         .order_by(Callback.due_on, Callback.id)
     )
     today = clock.today()
@@ -169,7 +174,6 @@ def callbacks_due() -> Any:
         callbacks=[
             callback_json(cb) | {"case": case_row(case, today) | {"contact_number": case.contact_number}}
             for cb, case in rows
-            if case.is_open
         ],
     )
 

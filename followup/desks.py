@@ -28,7 +28,7 @@ from core.extensions import db
 from followup import export
 from followup.deadlines import PRESET_12345, DayCount, DeadlinePolicy, DeadlineRule, due_date
 from followup.models import Case, CaseState, Extension, ExtensionState, NoticeKind
-from followup.queries import apply_filter, filter_from_args, visible_cases
+from followup.queries import apply_filter, filter_from_args, visible_cases, with_row_data
 from followup.serialize import case_row, extension_json
 
 bp = Blueprint("desks", __name__)
@@ -140,7 +140,7 @@ def export_cases() -> Any:
     """The filtered case list as a register a Chinese office files and prints; the same filters as
     GET /api/cases, every matching case (no paging), only the cases the person may see."""
     f = filter_from_args(request.args)
-    cases = list(db.session.scalars(apply_filter(visible_cases(current_user), f)))
+    cases = list(db.session.scalars(with_row_data(apply_filter(visible_cases(current_user), f))))
     now = datetime.now(clock.zone())
     content = export.workbook(cases, describe_filter(f), now)
     day = now.date().isoformat()

@@ -3,6 +3,7 @@ that never set one follows the defaults of followup.deadlines (15 days, 30 when 
 
 from __future__ import annotations
 
+from flask import g, has_app_context
 from sqlalchemy import select
 
 from core.accounts import User
@@ -13,8 +14,18 @@ from followup.models import DeadlinePolicyRecord
 
 
 def policy_for(programme_id: int) -> DeadlinePolicy:
-    stored = _record(programme_id)
-    return DeadlinePolicy.model_validate(stored.rules) if stored else DeadlinePolicy()
+    """Read once per request (or job): a desk's list asks it for every row."""
+    known = _read_policies()
+    if programme_id not in known:
+        stored = _record(programme_id)
+        known[programme_id] = DeadlinePolicy.model_validate(stored.rules) if stored else DeadlinePolicy()
+    return known[programme_id]
+
+
+def _read_policies() -> dict[int, DeadlinePolicy]:
+    if not has_app_context():
+        return {}
+    return g.setdefault("deadline_policies", {})
 
 
 def save_policy(programme_id: int, policy: DeadlinePolicy, actor: User) -> DeadlinePolicy:
@@ -26,6 +37,7 @@ def save_policy(programme_id: int, policy: DeadlinePolicy, actor: User) -> Deadl
     stored.updated_by_id = actor.id
     db.session.add(stored)
     db.session.commit()
+    _read_policies()[programme_id] = policy
     return policy
 
 
