@@ -14,8 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_socketio.test_client import SocketIOTestClient
 
-from console.commands import NAMESPACE
 from core.extensions import socketio
+from telephony.protocol import NAMESPACE
 from tests.test_telephony_protocol import LINES, events, line_server_client, say
 
 AsUser = Callable[[str], FlaskClient]
