@@ -21,7 +21,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -60,7 +60,7 @@ class LinkPort(Protocol):
 
     def offer(self, call_id: str, line: str, number: str) -> None: ...
 
-    def emit(self, event: Event, data: Any, replay: bool = False) -> None: ...
+    def emit(self, event: Event, data: Mapping[str, Any], replay: bool = False) -> None: ...
 
 
 class Leg(pj.Call):

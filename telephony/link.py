@@ -14,6 +14,7 @@ import itertools
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import socketio
@@ -31,7 +32,7 @@ class Link:
 
     def __init__(self, settings: Settings, engine: Engine) -> None:
         self.settings, self.engine = settings, engine
-        self.unacknowledged: dict[int, tuple[Event, Any]] = {}
+        self.unacknowledged: dict[int, tuple[Event, Mapping[str, Any]]] = {}
         self.sequence = itertools.count(1)
         self.lock = threading.Lock()
         self.ready = False  # hello acknowledged on the current connection
@@ -133,7 +134,7 @@ class Link:
         except socketio.exceptions.SocketIOError:
             answered(None)
 
-    def emit(self, event: Event, data: Any, replay: bool = False) -> None:
+    def emit(self, event: Event, data: Mapping[str, Any], replay: bool = False) -> None:
         """Send an event. One that must not be lost (``replay``) is kept until the console
         acknowledges it; line states need no replay, since hello carries them all."""
         if replay:
@@ -145,7 +146,7 @@ class Link:
         if self.ready:
             self._send(event, data)
 
-    def _send_acknowledged(self, number: int, event: Event, data: Any) -> None:
+    def _send_acknowledged(self, number: int, event: Event, data: Mapping[str, Any]) -> None:
         def acknowledged(*_answer: Any) -> None:
             with self.lock:
                 self.unacknowledged.pop(number, None)
@@ -153,7 +154,7 @@ class Link:
         if self.ready:
             self._send(event, data, acknowledged)
 
-    def _send(self, event: Event, data: Any, callback: Any = None) -> None:
+    def _send(self, event: Event, data: Mapping[str, Any], callback: Any = None) -> None:
         try:
             self.sio.emit(event, data, namespace=NAMESPACE, callback=callback)
         except socketio.exceptions.SocketIOError as exc:
