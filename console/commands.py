@@ -14,8 +14,9 @@ from flask import current_app
 
 from console.models import Call, Channel
 from core.extensions import socketio
+from telephony.protocol import NAMESPACE, Command, CommandName, Event
 
-NAMESPACE = "/telephony"
+# The room the line server's connection joins: commands go to whichever line server is connected.
 LINE_SERVER_ROOM = "line-server"
 
 
@@ -23,18 +24,14 @@ def line_server_connected() -> bool:
     return bool(current_app.extensions.get("line_capacity", {}).get("connected"))
 
 
-def send(call: Call, name: str, **args: Any) -> str | None:
+def send(call: Call, name: CommandName, **args: Any) -> str | None:
     """Tell the line server to do ``name`` with the call; returns the command id, or None when the
     call is not on a line (nothing to do)."""
     if call.channel != Channel.PHONE or not call.external_id or call.hangup_reason is not None:
         return None  # not on a line, or the line is already gone
     command_id = uuid.uuid4().hex
     pending = current_app.extensions.setdefault("pending_commands", {})
-    pending[command_id] = {"call_id": call.id, "session_id": call.session_id, "name": name}
-    socketio.emit(
-        "command",
-        {"id": command_id, "name": name, "call_id": call.external_id, "args": args},
-        to=LINE_SERVER_ROOM,
-        namespace=NAMESPACE,
-    )
+    pending[command_id] = {"card_id": call.id, "session_id": call.session_id, "name": name}
+    command: Command = {"id": command_id, "name": name, "call_id": call.external_id, "args": args}
+    socketio.emit(Event.COMMAND, command, to=LINE_SERVER_ROOM, namespace=NAMESPACE)
     return command_id

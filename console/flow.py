@@ -35,6 +35,7 @@ from core.api import ApiError
 from core.db import utcnow
 from core.extensions import db
 from followup.conversion import convert_session
+from telephony.protocol import CommandName, TransferMode
 
 MAX_ON_AIR = 2
 
@@ -49,12 +50,12 @@ TRANSITIONS: dict[CallState, set[CallState]] = {
 }
 
 # The seat actions, the state each leads to and the line server command it sends.
-ACTIONS: dict[str, tuple[CallState, str | None]] = {
-    "pickup": (CallState.SCREENING, "pick_up"),
-    "hold": (CallState.WAITING, "hold"),
-    "ready": (CallState.READY, "ready"),
-    "air": (CallState.ON_AIR, "to_air"),
-    "finish": (CallState.DONE, "drop"),
+ACTIONS: dict[str, tuple[CallState, CommandName | None]] = {
+    "pickup": (CallState.SCREENING, CommandName.PICK_UP),
+    "hold": (CallState.WAITING, CommandName.HOLD),
+    "ready": (CallState.READY, CommandName.READY),
+    "air": (CallState.ON_AIR, CommandName.TO_AIR),
+    "finish": (CallState.DONE, CommandName.DROP),
 }
 
 
@@ -208,7 +209,8 @@ def transfer(call: Call, user: User, three_way: bool) -> Call:
     target = unit.duty_phone
     if not target:
         raise ApiError(409, "no_duty_number", _("The unit has no duty number to transfer to."))
-    commands.send(call, "transfer", target=target, mode="three_way" if three_way else "blind")
+    mode = TransferMode.THREE_WAY if three_way else TransferMode.BLIND
+    commands.send(call, CommandName.TRANSFER, target=target, mode=mode)
     return call
 
 
@@ -354,7 +356,7 @@ def end_session(session: AirSession, actor: User | None = None) -> dict[str, Any
     _commit()
     for call in released:
         realtime.publish_call(call)
-        commands.send(call, "drop")
+        commands.send(call, CommandName.DROP)
     realtime.publish_session(session)
     # What was not settled on air goes to the units as cases now, not when someone remembers.
     convert_session(session, actor)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from broadcast.models import AirSession
 from core.db import UTCDateTime, utcnow
 from core.extensions import db
+from telephony.protocol import LineState
 
 
 class CallState(enum.StrEnum):
@@ -254,18 +255,6 @@ class ChatMessage(db.Model):
             "body": self.body,
             "created_at": self.created_at.isoformat(),
         }
-
-
-class LineState(enum.StrEnum):
-    IDLE = "idle"
-    RINGING = "ringing"
-    GREETING = "greeting"
-    WAITING = "waiting"
-    WITH_PRODUCER = "with_producer"
-    READY = "ready"
-    ON_AIR = "on_air"
-    HELD = "held"
-    DOWN = "down"
 
 
 class LineNotice(enum.StrEnum):

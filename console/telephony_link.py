@@ -22,13 +22,27 @@ from sqlalchemy.exc import IntegrityError
 
 from broadcast.models import AirSession, SessionState
 from console import flow, realtime
-from console.commands import LINE_SERVER_ROOM, NAMESPACE
-from console.models import Call, CallState, Channel, Line, LineState, Recording
+from console.commands import LINE_SERVER_ROOM
+from console.models import Call, CallState, Channel, Line, Recording
 from core.db import utcnow
 from core.extensions import db, socketio
-
-# What of the line server's ``hello.capacity`` the seats are shown (docs/api.md).
-CAPACITY_FIELDS = ("max_calls", "build", "warning", "disk_free_bytes", "disk_warning")
+from telephony.protocol import (
+    BAD_SECRET,
+    CAPACITY_FIELDS,
+    NAMESPACE,
+    CallEnded,
+    CallOffered,
+    CommandResult,
+    Event,
+    HangupReason,
+    Hello,
+    LineState,
+    LineStatus,
+    OfferAnswer,
+    OfferRefusal,
+    RecordingError,
+    RecordingReport,
+)
 
 
 def _set_capacity(connected: bool, reported: dict[str, Any] | None = None) -> None:
@@ -40,17 +54,18 @@ def _live_session() -> AirSession | None:
     return db.session.scalar(select(AirSession).where(AirSession.state == SessionState.LIVE))
 
 
-def _call(external_id: Any) -> Call | None:
-    return db.session.scalar(select(Call).where(Call.external_id == str(external_id)))
+def _call(line_call_id: Any) -> Call | None:
+    """The card of the call the line server calls ``line_call_id``."""
+    return db.session.scalar(select(Call).where(Call.external_id == str(line_call_id)))
 
 
-def _set_line(name: str, state: str, external_id: str | None) -> None:
+def _set_line(name: str, state: str, line_call_id: str | None) -> None:
     line = db.session.scalar(select(Line).where(Line.name == name))
     if line is None:
         line = Line(name=name)
         db.session.add(line)
     line.state = LineState(state)
-    line.call_external_id = external_id
+    line.call_external_id = line_call_id
     line.updated_at = utcnow()
 
 
@@ -58,12 +73,12 @@ def _set_line(name: str, state: str, external_id: str | None) -> None:
 def _connect(auth: dict[str, Any] | None = None) -> None:
     secret = str((auth or {}).get("secret", ""))
     if not hmac.compare_digest(secret.encode(), current_app.config["TELEPHONY_SECRET"].encode()):
-        raise ConnectionRefusedError("bad_secret")
+        raise ConnectionRefusedError(BAD_SECRET)
     join_room(LINE_SERVER_ROOM)
 
 
-@socketio.on("hello", namespace=NAMESPACE)
-def _hello(data: dict[str, Any]) -> dict[str, Any]:
+@socketio.on(Event.HELLO, namespace=NAMESPACE)
+def _hello(data: Hello) -> dict[str, Any]:
     """The line server's full state; anything the console thought was on a line but is not
     there any more has been lost (e.g. the line server crashed) and is shown as such."""
     lines = data.get("lines", [])
@@ -84,54 +99,54 @@ def _hello(data: dict[str, Any]) -> dict[str, Any]:
     )
     for call in lost:
         if call.external_id not in held:
-            flow.line_ended(call, "lost")
+            flow.line_ended(call, HangupReason.LOST)
     _set_capacity(True, data.get("capacity"))
     realtime.publish_lines()
     return {"ok": True}
 
 
-@socketio.on("call_offered", namespace=NAMESPACE)
-def _call_offered(data: dict[str, Any]) -> dict[str, Any]:
+@socketio.on(Event.CALL_OFFERED, namespace=NAMESPACE)
+def _call_offered(data: CallOffered) -> OfferAnswer:
     """Before answering, the line server asks whether to take the call (block list, live show)."""
-    external_id = str(data["call_id"])
-    existing = _call(external_id)
+    line_call_id = str(data["call_id"])
+    existing = _call(line_call_id)
     if existing is not None:  # the same offer again (a retry): same answer
         return {"accept": True, "card_id": existing.id}
     number = str(data.get("caller_number") or "")
     if flow.is_blocked(number):
-        return {"accept": False, "reason": "blocked"}
+        return {"accept": False, "reason": OfferRefusal.BLOCKED}
     session = _live_session()
     if session is None:
-        return {"accept": False, "reason": "no_live_session"}
+        return {"accept": False, "reason": OfferRefusal.NO_LIVE_SESSION}
     call = flow.create_call(
         session,
         Channel.PHONE,
-        external_id=external_id,
+        external_id=line_call_id,
         line=str(data.get("line") or ""),
         caller_number=number or None,
     )
     return {"accept": True, "card_id": call.id}
 
 
-@socketio.on("capacity", namespace=NAMESPACE)
+@socketio.on(Event.CAPACITY, namespace=NAMESPACE)
 def _capacity(data: dict[str, Any]) -> None:
     """The line server's periodic report: lines it can hold and disk left for recordings."""
     _set_capacity(True, data)
     realtime.publish_lines()
 
 
-@socketio.on("line_status", namespace=NAMESPACE)
-def _line_status(data: dict[str, Any]) -> None:
+@socketio.on(Event.LINE_STATUS, namespace=NAMESPACE)
+def _line_status(data: LineStatus) -> None:
     _set_line(str(data["name"]), data["state"], data.get("call_id"))
     db.session.commit()
     realtime.publish_lines()
 
 
-@socketio.on("call_ended", namespace=NAMESPACE)
-def _call_ended(data: dict[str, Any]) -> None:
+@socketio.on(Event.CALL_ENDED, namespace=NAMESPACE)
+def _call_ended(data: CallEnded) -> None:
     call = _call(data["call_id"])
     if call is not None:
-        flow.line_ended(call, str(data.get("reason") or "hangup"))
+        flow.line_ended(call, str(data.get("reason") or HangupReason.HANGUP))
 
 
 def _started_at(value: Any) -> datetime:
@@ -139,21 +154,21 @@ def _started_at(value: Any) -> datetime:
     return started if started.tzinfo else started.replace(tzinfo=UTC)  # the protocol speaks UTC
 
 
-@socketio.on("recording", namespace=NAMESPACE)
-def _recording(data: dict[str, Any]) -> dict[str, Any]:
+@socketio.on(Event.RECORDING, namespace=NAMESPACE)
+def _recording(data: RecordingReport) -> dict[str, Any]:
     """A segment's recorder was closed: list the WAV on the call's card. The line server sends it
     again after a reconnect when unsure it arrived, so the same file is stored once."""
     call = _call(data.get("call_id"))
     if call is None:
-        return {"ok": False, "error": "unknown_call"}
+        return {"ok": False, "error": RecordingError.UNKNOWN_CALL}
     try:
         file_path = str(data["file"]).strip()
         started_at = _started_at(data["started_at"])
         duration = max(0.0, float(data.get("duration_seconds") or 0))
     except (KeyError, TypeError, ValueError):
-        return {"ok": False, "error": "invalid"}
+        return {"ok": False, "error": RecordingError.INVALID}
     if not file_path:
-        return {"ok": False, "error": "invalid"}
+        return {"ok": False, "error": RecordingError.INVALID}
     if db.session.scalar(select(Recording.id).where(Recording.file_path == file_path)) is not None:
         return {"ok": True}  # listed already
     db.session.add(
@@ -168,8 +183,8 @@ def _recording(data: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True}
 
 
-@socketio.on("command_result", namespace=NAMESPACE)
-def _command_result(data: dict[str, Any]) -> None:
+@socketio.on(Event.COMMAND_RESULT, namespace=NAMESPACE)
+def _command_result(data: CommandResult) -> None:
     pending = current_app.extensions.setdefault("pending_commands", {}).pop(data.get("id"), None)
     if pending and not data.get("ok"):
         message = _(

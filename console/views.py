@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, current_app, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
@@ -13,8 +13,22 @@ from console.flow import MAX_ON_AIR
 from console.realtime import SEATS, may_sit
 from core import clock
 from core.extensions import db
+from telephony.protocol import LineState
 
 bp = Blueprint("console", __name__)
+
+# The order the seats count the lines in, busiest first (the strip of static/js/seat.js).
+LINE_STRIP_ORDER = (
+    LineState.ON_AIR,
+    LineState.READY,
+    LineState.WITH_PRODUCER,
+    LineState.HELD,
+    LineState.WAITING,
+    LineState.GREETING,
+    LineState.RINGING,
+    LineState.IDLE,
+    LineState.DOWN,
+)
 
 
 @bp.route("/")
@@ -44,6 +58,9 @@ def seat(session_id: int, seat: str) -> Any:
         "seat": seat,
         "user": current_user.to_json(),
         "max_on_air": MAX_ON_AIR,
+        # The lines a show is planned for: a line server holding fewer is warned about.
+        "line_count": current_app.config["SIP_LINES"],
+        "line_states": LINE_STRIP_ORDER,
         "units": [{"id": u.id, "name": u.name, "sections": [s.to_json() for s in u.sections]} for u in units],
         "web_channel_url": url_for("webchannel.submit", token=session.web_token, _external=True),
         "seats": {

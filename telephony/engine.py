@@ -21,7 +21,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -29,6 +29,21 @@ from typing import Any, Protocol
 import pjsua2 as pj
 
 from telephony.media import Bridge, Edge, new_player, new_recorder, wav_seconds
+from telephony.protocol import (
+    CallEnded,
+    Command,
+    CommandName,
+    CommandResult,
+    Event,
+    HangupReason,
+    Hello,
+    LineState,
+    LineStatus,
+    OfferAnswer,
+    OfferRefusal,
+    RecordingReport,
+    TransferMode,
+)
 from telephony.settings import Capacity, Settings
 
 log = logging.getLogger(__name__)
@@ -45,7 +60,7 @@ class LinkPort(Protocol):
 
     def offer(self, call_id: str, line: str, number: str) -> None: ...
 
-    def emit(self, event: str, data: dict[str, Any], replay: bool = False) -> None: ...
+    def emit(self, event: Event, data: Mapping[str, Any], replay: bool = False) -> None: ...
 
 
 class Leg(pj.Call):
@@ -105,7 +120,7 @@ class Caller:
     line: str
     number: str
     leg: Leg
-    state: str = "ringing"
+    state: LineState = LineState.RINGING
     card_id: int | None = None
     offered_at: float = field(default_factory=time.monotonic)
     answer_at: float = 0.0  # when to answer, once the console has taken the call
@@ -116,7 +131,7 @@ class Caller:
     transfer_target: str = ""
     recorder: pj.AudioMediaRecorder | None = None
     recording: dict[str, Any] = field(default_factory=dict)
-    end_reason: str = ""
+    end_reason: HangupReason | None = None
     known: bool = False  # the console has a card for it
 
 
@@ -140,7 +155,7 @@ class Engine:
         self.studio_retry_at = 0.0
         self.stopping = threading.Event()
         self.view_lock = threading.Lock()
-        self.view: dict[str, dict[str, Any]] = {name: {"name": name, "state": "idle"} for name in self.lines}
+        self.view: dict[str, dict[str, Any]] = {name: _idle(name) for name in self.lines}
         self.greeting_seconds = wav_seconds(settings.greeting_wav)
         self.worst_loop = 0.0
         self.endpoint = pj.Endpoint()
@@ -153,7 +168,7 @@ class Engine:
         """Hand work to the owner thread (thread safe)."""
         self.inbox.put(work)
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> Hello:
         """The ``hello`` payload: every line, every call, the capacity (thread safe)."""
         with self.view_lock:
             lines = [dict(line) for line in self.view.values()]
@@ -266,7 +281,7 @@ class Engine:
 
     def _hang_up_everything(self) -> None:
         for caller in list(self.callers.values()):
-            caller.end_reason = caller.end_reason or "shutdown"
+            caller.end_reason = caller.end_reason or HangupReason.SHUTDOWN
         self.endpoint.hangupAllCalls()
         deadline = time.monotonic() + SHUTDOWN_GRACE
         while self.legs and time.monotonic() < deadline:
@@ -299,7 +314,7 @@ class Engine:
         caller = Caller(leg.call_id, free[0], number, leg)
         self.callers[caller.call_id] = caller
         self._answer(leg, 180)
-        self._set_state(caller, "ringing")
+        self._set_state(caller, LineState.RINGING)
         if self.link is None:
             self._reject(caller, 480)
         else:
@@ -317,7 +332,7 @@ class Engine:
             elif what == "refer_failed":
                 self._refer_failed(leg)
             elif what == "referred" and leg.call_id in self.callers:
-                self.callers[leg.call_id].end_reason = "transferred"
+                self.callers[leg.call_id].end_reason = HangupReason.TRANSFERRED
                 self._hangup(leg)
 
     def _leg_gone(self, leg: Leg) -> None:
@@ -332,13 +347,15 @@ class Engine:
         elif leg is caller.leg:
             if not caller.end_reason:
                 caller.end_reason = (
-                    "cancel" if caller.state == "ringing" and leg.status == 487 else "caller_hangup"
+                    HangupReason.CANCEL
+                    if caller.state == LineState.RINGING and leg.status == 487
+                    else HangupReason.CALLER_HANGUP
                 )
             self._finish(caller)
         elif leg is caller.producer:
             caller.producer = None
-            if caller.state == "with_producer":
-                self._set_state(caller, "held")  # the producer put the phone down
+            if caller.state == LineState.WITH_PRODUCER:
+                self._set_state(caller, LineState.HELD)  # the producer put the phone down
         elif leg is caller.target:
             caller.target = None
 
@@ -355,13 +372,13 @@ class Engine:
             elif work[0] == "command":
                 self._command(work[1])
 
-    def _offer_answered(self, call_id: str, answer: dict[str, Any] | None) -> None:
+    def _offer_answered(self, call_id: str, answer: OfferAnswer | None) -> None:
         caller = self.callers.get(call_id)
-        if caller is None or caller.state != "ringing":
+        if caller is None or caller.state != LineState.RINGING:
             return
         if not answer or not answer.get("accept"):
             reason = (answer or {}).get("reason")
-            self._reject(caller, 603 if reason == "blocked" else 480)
+            self._reject(caller, 603 if reason == OfferRefusal.BLOCKED else 480)
             return
         caller.card_id, caller.known = answer.get("card_id"), True
         caller.answer_at = caller.offered_at + self.settings.ring_seconds
@@ -373,37 +390,37 @@ class Engine:
             caller.greeting = new_player(self.settings.greeting_wav, loop=False)
             self.bridge.add(f"greeting:{caller.call_id}", caller.greeting)
             caller.greeting_until = time.monotonic() + self.greeting_seconds
-            self._set_state(caller, "greeting")
+            self._set_state(caller, LineState.GREETING)
         except pj.Error as exc:
             log.warning("no greeting for %s: %s", caller.call_id, exc.info())
-            self._set_state(caller, "waiting")
+            self._set_state(caller, LineState.WAITING)
 
-    def _command(self, command: dict[str, Any]) -> None:
+    def _command(self, command: Command) -> None:
         command_id = str(command.get("id", ""))
         result = self.results.get(command_id)
         if result is None:
-            result = {"id": command_id, **self._carry_out(command)}
+            result: CommandResult = {"id": command_id, **self._carry_out(command)}
             self.results[command_id] = result
             while len(self.results) > REMEMBERED_COMMANDS:
                 self.results.popitem(last=False)
         if self.link is not None:
-            self.link.emit("command_result", result)
+            self.link.emit(Event.COMMAND_RESULT, result)
 
-    def _carry_out(self, command: dict[str, Any]) -> dict[str, Any]:
+    def _carry_out(self, command: Command) -> dict[str, Any]:
         name, args = command.get("name"), command.get("args") or {}
         caller = self.callers.get(str(command.get("call_id")))
         if caller is None or caller.end_reason or not caller.known:
             log.info("command %s for %s: no such call", name, command.get("call_id"))
             return {"ok": False, "error": "no such call"}
-        if caller.state == "ringing":  # the producer was quicker than the ring: answer now
+        if caller.state == LineState.RINGING:  # the producer was quicker than the ring: answer now
             self._answer_caller(caller)
         handlers: dict[str, Callable[[Caller, dict[str, Any]], str | None]] = {
-            "pick_up": self._pick_up,
-            "hold": lambda c, _a: self._back_to_hold(c, "held"),
-            "ready": lambda c, _a: self._back_to_hold(c, "ready"),
-            "to_air": self._to_air,
-            "drop": self._drop,
-            "transfer": self._transfer,
+            CommandName.PICK_UP: self._pick_up,
+            CommandName.HOLD: lambda c, _a: self._back_to_hold(c, LineState.HELD),
+            CommandName.READY: lambda c, _a: self._back_to_hold(c, LineState.READY),
+            CommandName.TO_AIR: self._to_air,
+            CommandName.DROP: self._drop,
+            CommandName.TRANSFER: self._transfer,
         }
         handler = handlers.get(str(name))
         if handler is None:
@@ -422,7 +439,7 @@ class Engine:
             caller.producer = self._dial("producer", caller.call_id, extension)
             if caller.producer is None:
                 return f"cannot call {extension}"
-        self._set_state(caller, "with_producer")
+        self._set_state(caller, LineState.WITH_PRODUCER)
         return None
 
     def _release_producer(self, caller: Caller) -> None:
@@ -430,18 +447,18 @@ class Engine:
             self._hangup(caller.producer)
             caller.producer = None
 
-    def _back_to_hold(self, caller: Caller, state: str) -> None:
+    def _back_to_hold(self, caller: Caller, state: LineState) -> None:
         self._release_producer(caller)
         self._set_state(caller, state)
 
     def _to_air(self, caller: Caller, _args: dict[str, Any]) -> None:
         self._release_producer(caller)
-        if caller.state != "on_air":
-            self._set_state(caller, "on_air")
+        if caller.state != LineState.ON_AIR:
+            self._set_state(caller, LineState.ON_AIR)
             self._start_recording(caller)
 
     def _drop(self, caller: Caller, _args: dict[str, Any]) -> None:
-        caller.end_reason = "dropped"
+        caller.end_reason = HangupReason.DROPPED
         self._hangup(caller.leg)
 
     def _transfer(self, caller: Caller, args: dict[str, Any]) -> str | None:
@@ -449,7 +466,7 @@ class Engine:
         if not target:
             return "no transfer target"
         caller.transfer_target = target
-        if args.get("mode") != "three_way":
+        if args.get("mode") != TransferMode.THREE_WAY:
             try:
                 caller.leg.xfer(target, pj.CallOpParam(True))
                 return None
@@ -474,16 +491,18 @@ class Engine:
     def _tick(self) -> None:
         now = time.monotonic()
         for caller in list(self.callers.values()):
-            if caller.state == "ringing" and caller.answer_at and now >= caller.answer_at:
+            if caller.state == LineState.RINGING and caller.answer_at and now >= caller.answer_at:
                 self._answer_caller(caller)
             elif (
-                caller.state == "ringing" and not caller.answer_at and now - caller.offered_at > OFFER_TIMEOUT
+                caller.state == LineState.RINGING
+                and not caller.answer_at
+                and now - caller.offered_at > OFFER_TIMEOUT
             ):
                 log.warning("the console did not answer the offer of %s in time", caller.call_id)
                 self._reject(caller, 480)
-            elif caller.state == "greeting" and now >= caller.greeting_until:
-                self._set_state(caller, "waiting")
-        on_air = any(c.state == "on_air" for c in self.callers.values())
+            elif caller.state == LineState.GREETING and now >= caller.greeting_until:
+                self._set_state(caller, LineState.WAITING)
+        on_air = any(c.state == LineState.ON_AIR for c in self.callers.values())
         if on_air and self.studio is None and self.settings.studio_uri and now >= self.studio_retry_at:
             self.studio = self._dial("studio", "bus", self.settings.studio_uri)
             self.studio_retry_at = now + STUDIO_RETRY
@@ -494,7 +513,7 @@ class Engine:
     def _wire(self) -> None:
         """Who hears whom, from every caller's state; the bridge applies the difference."""
         wanted: set[Edge] = set()
-        air = [c for c in self.callers.values() if c.state == "on_air"]
+        air = [c for c in self.callers.values() if c.state == LineState.ON_AIR]
         studio = self.studio.name if self.studio is not None else "studio"
         for caller in self.callers.values():
             me = caller.leg.name
@@ -502,17 +521,17 @@ class Engine:
                 wanted |= _both(me, caller.target.name)
                 if caller.producer is not None:
                     wanted |= _both(caller.producer.name, caller.target.name)
-            if caller.state == "greeting":
+            if caller.state == LineState.GREETING:
                 wanted.add((f"greeting:{caller.call_id}", me))
-            elif caller.state == "with_producer" and caller.producer is not None:
+            elif caller.state == LineState.WITH_PRODUCER and caller.producer is not None:
                 wanted |= _both(me, caller.producer.name)
-            elif caller.state == "on_air":
+            elif caller.state == LineState.ON_AIR:
                 wanted |= _both(me, studio)
                 for other in air:
                     wanted.add((other.leg.name, me))
                     wanted.add((other.leg.name, f"recorder:{caller.call_id}"))
                 wanted.add((studio, f"recorder:{caller.call_id}"))
-            elif caller.target is None and caller.state != "ringing":
+            elif caller.target is None and caller.state != LineState.RINGING:
                 wanted.add(("hold", me))
         self.bridge.apply(wanted)
 
@@ -541,11 +560,11 @@ class Engine:
         caller.recorder = None
         started = datetime.fromisoformat(caller.recording["started_at"])
         seconds = (datetime.now(UTC) - started).total_seconds()
-        event = {**caller.recording, "duration_seconds": round(seconds, 1)}
+        event: RecordingReport = {**caller.recording, "duration_seconds": round(seconds, 1)}
         caller.recording = {}
         log.info("recorded %s (%.1f s)", event["file"], seconds)
         if self.link is not None:
-            self.link.emit("recording", event, replay=True)
+            self.link.emit(Event.RECORDING, event, replay=True)
 
     def _finish(self, caller: Caller) -> None:
         """The caller's leg is gone: tidy up its other legs, recorder and line."""
@@ -557,32 +576,31 @@ class Engine:
         caller.producer = caller.target = None
         self.callers.pop(caller.call_id, None)
         with self.view_lock:
-            self.view[caller.line] = {"name": caller.line, "state": "idle"}
+            self.view[caller.line] = _idle(caller.line)
         if self.link is not None:
-            self.link.emit("line_status", {"name": caller.line, "state": "idle"})
+            self.link.emit(Event.LINE_STATUS, _idle(caller.line))
             if caller.known:
-                self.link.emit(
-                    "call_ended", {"call_id": caller.call_id, "reason": caller.end_reason}, replay=True
-                )
+                ended: CallEnded = {"call_id": caller.call_id, "reason": caller.end_reason}
+                self.link.emit(Event.CALL_ENDED, ended, replay=True)
         log.info("call %s on %s ended: %s", caller.call_id, caller.line, caller.end_reason)
 
-    def _set_state(self, caller: Caller, state: str) -> None:
-        if state != "greeting":
+    def _set_state(self, caller: Caller, state: LineState) -> None:
+        if state != LineState.GREETING:
             self._end_greeting(caller)
-        if state != "on_air":
+        if state != LineState.ON_AIR:
             self._leave_air(caller)
         caller.state = state
-        line = {"name": caller.line, "state": state, "call_id": caller.call_id}
+        line: LineStatus = {"name": caller.line, "state": state, "call_id": caller.call_id}
         with self.view_lock:
             self.view[caller.line] = {**line, "number": caller.number}
         if self.link is not None:
-            self.link.emit("line_status", line)
+            self.link.emit(Event.LINE_STATUS, line)
 
     # --- SIP helpers ----------------------------------------------------------------------------
 
     def _reject(self, caller: Caller, code: int) -> None:
         log.info("rejecting %s from %s with %d", caller.call_id, caller.number, code)
-        caller.end_reason = "rejected"
+        caller.end_reason = HangupReason.REJECTED
         self._answer(caller.leg, code)
 
     def _answer(self, leg: Leg, code: int) -> None:
@@ -616,3 +634,7 @@ class Engine:
 
 def _both(a: str, b: str) -> set[Edge]:
     return {(a, b), (b, a)}
+
+
+def _idle(line: str) -> LineStatus:
+    return {"name": line, "state": LineState.IDLE}

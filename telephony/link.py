@@ -14,15 +14,16 @@ import itertools
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import socketio
 
 from telephony.engine import Engine
+from telephony.protocol import NAMESPACE, CallOffered, Command, Event, OfferAnswer
 from telephony.settings import Settings
 
 log = logging.getLogger(__name__)
-NAMESPACE = "/telephony"
 MAX_BACKOFF = 10.0
 
 
@@ -31,7 +32,7 @@ class Link:
 
     def __init__(self, settings: Settings, engine: Engine) -> None:
         self.settings, self.engine = settings, engine
-        self.unacknowledged: dict[int, tuple[str, dict[str, Any]]] = {}
+        self.unacknowledged: dict[int, tuple[Event, Mapping[str, Any]]] = {}
         self.sequence = itertools.count(1)
         self.lock = threading.Lock()
         self.ready = False  # hello acknowledged on the current connection
@@ -44,7 +45,7 @@ class Link:
         )
         self.sio.on("connect", self._connected, namespace=NAMESPACE)
         self.sio.on("disconnect", self._disconnected, namespace=NAMESPACE)
-        self.sio.on("command", self._command, namespace=NAMESPACE)
+        self.sio.on(Event.COMMAND, self._command, namespace=NAMESPACE)
 
     def start(self) -> None:
         threading.Thread(target=self._first_connect, name="console-link", daemon=True).start()
@@ -82,7 +83,7 @@ class Link:
         while not self.stopping:
             time.sleep(self.settings.capacity_every)
             if self.ready:
-                self._send("capacity", self.engine.capacity_info())
+                self._send(Event.CAPACITY, self.engine.capacity_info())
 
     def _auth(self) -> dict[str, str]:
         return {"secret": self.settings.wait_for_secret()}  # read afresh: the console may have been reset
@@ -96,7 +97,7 @@ class Link:
     def _hello(self) -> None:
         hello = self.engine.snapshot()
         try:
-            self.sio.emit("hello", hello, namespace=NAMESPACE, callback=self._hello_acknowledged)
+            self.sio.emit(Event.HELLO, hello, namespace=NAMESPACE, callback=self._hello_acknowledged)
         except socketio.exceptions.SocketIOError as exc:
             log.warning("hello not sent: %s", exc)
 
@@ -113,7 +114,7 @@ class Link:
         if not self.stopping:
             log.warning("lost the console; reconnecting")
 
-    def _command(self, command: dict[str, Any]) -> None:
+    def _command(self, command: Command) -> None:
         self.engine.submit("command", command)
 
     # --- line server -> console (called from the engine's thread) -----------------------------------
@@ -121,19 +122,19 @@ class Link:
     def offer(self, call_id: str, line: str, number: str) -> None:
         """Ask the console whether to take the call; its answer goes to the engine's queue."""
 
-        def answered(answer: dict[str, Any] | None = None) -> None:
+        def answered(answer: OfferAnswer | None = None) -> None:
             self.engine.submit("offer", call_id, answer)
 
         if not self.ready:
             answered(None)  # no console, no card: the engine answers 480
             return
-        data = {"call_id": call_id, "line": line, "caller_number": number}
+        data: CallOffered = {"call_id": call_id, "line": line, "caller_number": number}
         try:
-            self.sio.emit("call_offered", data, namespace=NAMESPACE, callback=answered)
+            self.sio.emit(Event.CALL_OFFERED, data, namespace=NAMESPACE, callback=answered)
         except socketio.exceptions.SocketIOError:
             answered(None)
 
-    def emit(self, event: str, data: dict[str, Any], replay: bool = False) -> None:
+    def emit(self, event: Event, data: Mapping[str, Any], replay: bool = False) -> None:
         """Send an event. One that must not be lost (``replay``) is kept until the console
         acknowledges it; line states need no replay, since hello carries them all."""
         if replay:
@@ -145,7 +146,7 @@ class Link:
         if self.ready:
             self._send(event, data)
 
-    def _send_acknowledged(self, number: int, event: str, data: dict[str, Any]) -> None:
+    def _send_acknowledged(self, number: int, event: Event, data: Mapping[str, Any]) -> None:
         def acknowledged(*_answer: Any) -> None:
             with self.lock:
                 self.unacknowledged.pop(number, None)
@@ -153,7 +154,7 @@ class Link:
         if self.ready:
             self._send(event, data, acknowledged)
 
-    def _send(self, event: str, data: dict[str, Any], callback: Any = None) -> None:
+    def _send(self, event: Event, data: Mapping[str, Any], callback: Any = None) -> None:
         try:
             self.sio.emit(event, data, namespace=NAMESPACE, callback=callback)
         except socketio.exceptions.SocketIOError as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -14,8 +15,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_socketio.test_client import SocketIOTestClient
 
-from console.commands import NAMESPACE
+from console.demo import load_demo
 from core.extensions import socketio
+from telephony.protocol import NAMESPACE, LineState
+from tests.conftest import login, make_app
 from tests.test_telephony_protocol import LINES, events, line_server_client, say
 
 AsUser = Callable[[str], FlaskClient]
@@ -111,6 +114,29 @@ def test_every_seat_page_can_name_the_line_states_and_warnings(
     assert "%(n)s" in strings["LineNotice.few_lines"]
     assert "%(mb)s" in strings["LineNotice.disk_low"]
     assert strings["LineNotice.down"]
+
+
+def seat_page(html: str) -> dict[str, Any]:
+    return json.loads(re.search(r"const PAGE = (\{.*?\});</script>", html, re.S).group(1))
+
+
+@pytest.mark.parametrize("seat", SEATS)
+def test_every_seat_page_warns_below_the_configured_line_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seat: str
+) -> None:
+    with make_app(tmp_path, monkeypatch, SIP_LINES=8) as app:
+        with app.app_context():
+            session_id = load_demo().id
+        html = login(app, seat).get(f"/live/{session_id}/{seat}").get_data(as_text=True)
+
+    assert seat_page(html)["line_count"] == 8
+
+
+def test_the_seats_count_every_line_state(demo: SimpleNamespace, as_user: AsUser) -> None:
+    html = as_user("producer").get(f"/live/{demo.id}/producer").get_data(as_text=True)
+
+    states = seat_page(html)["line_states"]
+    assert sorted(states) == sorted(LineState) and len(states) == len(LineState)
 
 
 def test_disk_running_low_during_the_show_reaches_every_seat(

@@ -14,10 +14,10 @@ from flask_socketio.test_client import SocketIOTestClient
 from sqlalchemy import select
 
 from broadcast.models import Unit
-from console.commands import NAMESPACE
 from console.models import Line
 from core.accounts import User
 from core.extensions import db, socketio
+from telephony.protocol import NAMESPACE
 
 AsUser = Callable[[str], FlaskClient]
 NUMBER = "13812345678"

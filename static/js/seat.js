@@ -99,7 +99,7 @@ class Seat {
     const capacity = this.lineCapacity || {};
     if (!capacity.connected) return [{ kind: "down", text: Hotline.label("LineNotice", "down") }];
     const notices = [];
-    const few = typeof capacity.max_calls === "number" && capacity.max_calls < Seat.FULL_LINES;
+    const few = typeof capacity.max_calls === "number" && capacity.max_calls < this.page.line_count;
     if (few || capacity.warning) {
       const count = few ? Hotline.label("LineNotice", "few_lines").replace("%(n)s", capacity.max_calls) : null;
       notices.push({ kind: "few_lines", text: [count, capacity.warning].filter(Boolean).join(": "), title: capacity.build });
@@ -121,7 +121,7 @@ class Seat {
   lineStrip() {
     const counts = new Map();
     for (const line of this.lines) counts.set(line.state, (counts.get(line.state) || 0) + 1);
-    const summary = Seat.LINE_STATES.filter((state) => counts.has(state))
+    const summary = this.page.line_states.filter((state) => counts.has(state))
       .map((state) => counts.get(state) + " " + Hotline.label("LineState", state)).join(" · ");
     const inUse = this.lines.filter((line) => line.state !== "idle" && line.state !== "down");
     return [
@@ -176,9 +176,6 @@ class Seat {
         Hotline.el("audio", { controls: true, preload: "none", src: r.url }))));
   }
 }
-
-Seat.FULL_LINES = 64;  // the lines a show is planned for; fewer is warned about
-Seat.LINE_STATES = ["on_air", "ready", "with_producer", "held", "waiting", "greeting", "ringing", "idle", "down"];
 
 // The show's figures as [key, shown value] pairs, in the order every seat shows them.
 function summaryFigures(summary) {
