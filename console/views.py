@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
 from broadcast.models import AirSession, SessionState, Unit
-from console.flow import MAX_ON_AIR
+from console.call_actions import MAX_ON_AIR
 from console.realtime import SEATS, may_sit
 from core import clock
 from core.extensions import db
