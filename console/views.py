@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 
 from broadcast.models import AirSession, SessionState, Unit
 from console.call_actions import MAX_ON_AIR
+from console.models import CARD_FIELDS
 from console.realtime import SEATS, may_sit
 from core import clock
 from core.extensions import db
@@ -44,6 +45,7 @@ def seat(session_id: int, seat: str) -> Any:
         "seat": seat,
         "user": current_user.to_json(),
         "max_on_air": MAX_ON_AIR,
+        "card_fields": list(CARD_FIELDS),
         "units": [{"id": u.id, "name": u.name, "sections": [s.to_json() for s in u.sections]} for u in units],
         "web_channel_url": url_for("webchannel.submit", token=session.web_token, _external=True),
         "seats": {
