@@ -59,6 +59,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 def _register_parts(app: Flask) -> None:
     # Imported here so that every model is known before the CLI or a request needs it.
+    import followup
     from broadcast.cli import schedule_cli
     from broadcast.views import bp as broadcast_bp
     from console.api import bp as console_api_bp
@@ -97,6 +98,7 @@ def _register_parts(app: Flask) -> None:
     demo_cli.add_command(followup_demo_cli)
     for group in (users_cli, schedule_cli, demo_cli, followup_cli):
         app.cli.add_command(group)
+    followup.init_app(app)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 
 from broadcast.models import AirSession, Guest, Section, Unit
 from console import flow, matching
+from console.call_actions import seat_action
 from console.models import (
     BlockedNumber,
     Call,
@@ -26,7 +27,7 @@ from console.models import (
     Satisfaction,
     Urgency,
 )
-from console.realtime import may_sit, snapshot
+from console.realtime import MASKED_SEATS, may_sit, snapshot
 from console.serialize import call_json, record_json, recording_json
 from console.summary import session_summary
 from core.accounts import Role, roles_required
@@ -221,7 +222,7 @@ def guest_presence(guest_id: int) -> Any:
 @roles_required(*ON_AIR_DESK)
 def end_segment(session_id: int) -> Any:
     calls = flow.end_segment(_session(session_id, "host"), current_user)
-    return jsonify([call_json(c) for c in calls])
+    return jsonify([call_json(c, seat="host") for c in calls])
 
 
 @bp.post("/sessions/<int:session_id>/queue")
@@ -241,14 +242,15 @@ def create_manual_call(session_id: int) -> Any:
     fields = parse(ManualCall).model_dump(exclude_none=True)
     _check_routing(fields)
     call = flow.create_call(session, Channel.MANUAL, current_user, **fields)
-    return jsonify(call_json(call)), 201
+    return jsonify(call_json(call, seat="producer")), 201
 
 
 @bp.get("/calls/<int:call_id>")
 @roles_required(*Role)
 def get_call(call_id: int) -> Any:
     call = _call(call_id, "official")
-    return jsonify(call_json(call, masked=not may_sit(current_user, "producer", call.session)))
+    seat = "producer" if may_sit(current_user, "producer", call.session) else "official"
+    return jsonify(call_json(call, masked=seat in MASKED_SEATS, seat=seat))
 
 
 @bp.patch("/calls/<int:call_id>")
@@ -259,35 +261,30 @@ def patch_card(call_id: int) -> Any:
     changes = body.changes.model_dump(exclude_unset=True)
     _check_routing(changes, call)
     flow.update_card(call, changes, body.base, body.version, current_user)
-    return jsonify(call_json(call))
+    return jsonify(call_json(call, seat="producer"))
 
 
-@bp.post("/calls/<int:call_id>/<any(pickup, hold, ready, finish):action>")
-@roles_required(*PRODUCER)
-def producer_action(call_id: int, action: str) -> Any:
-    return jsonify(call_json(flow.act(_call(call_id, "producer"), action, current_user)))
-
-
-@bp.post("/calls/<int:call_id>/air")
-@roles_required(*ON_AIR_DESK)
-def air(call_id: int) -> Any:
-    return jsonify(call_json(flow.act(_call(call_id, "host"), "air", current_user)))
-
-
-@bp.post("/calls/<int:call_id>/end-air")
-@roles_required(*ON_AIR_DESK)
-def end_air(call_id: int) -> Any:
-    call = _call(call_id, "host")
-    if call.state != "on_air":
-        raise ApiError(409, "illegal_transition", _("This caller is not on air."))
-    return jsonify(call_json(flow.act(call, "finish", current_user)))
+@bp.post("/calls/<int:call_id>/<name>")
+@roles_required(*Role)
+def call_action(call_id: int, name: str) -> Any:
+    """A seat's action on a call (console/call_actions.py says which seat may take it, and from
+    which state); the call comes back as that seat sees it."""
+    action = seat_action(name)
+    if action is None:
+        raise ApiError(404, "no_such_action", _("Unknown action."))
+    call = db.session.get(Call, call_id)
+    if call is None:
+        raise ApiError(404, "not_found", _("No such call."))
+    flow.perform(call, action.name, current_user)
+    seat = next(s for s in sorted(action.seats) if may_sit(current_user, s, call.session))
+    return jsonify(call_json(call, seat=seat))
 
 
 @bp.post("/calls/<int:call_id>/transfer")
 @roles_required(*PRODUCER)
 def transfer(call_id: int) -> Any:
     call = flow.transfer(_call(call_id, "producer"), current_user, parse(TransferBody).three_way)
-    return jsonify(call_json(call)), 202
+    return jsonify(call_json(call, seat="producer")), 202
 
 
 @bp.get("/calls/<int:call_id>/history")

@@ -1,7 +1,9 @@
 """The life of a call during a show, and of the show itself.
 
-Every change is checked against the state it starts from, committed, and only then published to
-the seats (and, for calls on a phone line, sent to the line server). Concurrent writers are
+A call changes state only through ``perform``, by the table in console/call_actions.py. Every
+change is checked against the state it starts from, committed, and only then published to the
+seats (and, for calls on a phone line, sent to the line server); the end of a show is announced
+with the ``session_ended`` signal (console/signals.py) once it is committed. Concurrent writers are
 caught by the row version: a card edit whose fields someone else changed meanwhile is refused
 with the other person's values, never silently overwritten.
 """
@@ -12,11 +14,12 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from broadcast.models import AirSession, Guest, SessionState, Unit
-from console import commands, realtime
+from console import commands, realtime, signals
+from console.call_actions import ACTIONS, CallAction, first_from
 from console.models import (
     CARD_FIELDS,
     AirRecord,
@@ -27,6 +30,7 @@ from console.models import (
     ChatMessage,
     label,
 )
+from console.realtime import may_sit
 from console.serialize import call_json, record_json
 from console.summary import session_summary
 from core import clock
@@ -34,32 +38,15 @@ from core.accounts import User
 from core.api import ApiError
 from core.db import utcnow
 from core.extensions import db
-from followup.conversion import convert_session
 from telephony.protocol import CommandName, TransferMode
 
-MAX_ON_AIR = 2
-
-# From each state, the states a call may move to; everything else is refused.
-TRANSITIONS: dict[CallState, set[CallState]] = {
-    CallState.WAITING: {CallState.SCREENING, CallState.READY, CallState.DONE, CallState.ABANDONED},
-    CallState.SCREENING: {CallState.WAITING, CallState.READY, CallState.DONE, CallState.ABANDONED},
-    CallState.READY: {CallState.SCREENING, CallState.ON_AIR, CallState.DONE, CallState.ABANDONED},
-    CallState.ON_AIR: {CallState.DONE},
-    CallState.DONE: set(),
-    CallState.ABANDONED: set(),
-}
-
-# The seat actions, the state each leads to and the line server command it sends.
-ACTIONS: dict[str, tuple[CallState, CommandName | None]] = {
-    "pickup": (CallState.SCREENING, CommandName.PICK_UP),
-    "hold": (CallState.WAITING, CommandName.HOLD),
-    "ready": (CallState.READY, CommandName.READY),
-    "air": (CallState.ON_AIR, CommandName.TO_AIR),
-    "finish": (CallState.DONE, CommandName.DROP),
-}
+# Work that must wait until the change it tells of is committed: publishing it to the seats and
+# sending the line server its command. A change that is rolled back is never told.
+AFTER_COMMIT = "console.after_commit"
 
 
 def _commit() -> None:
+    pending = db.session.info.pop(AFTER_COMMIT, [])
     try:
         db.session.commit()
     except StaleDataError as exc:
@@ -67,6 +54,8 @@ def _commit() -> None:
         raise ApiError(
             409, "changed_meanwhile", _("Someone else changed this at the same moment; try again.")
         ) from exc
+    for step in pending:
+        step()
 
 
 def _require_live(session: AirSession) -> None:
@@ -125,7 +114,7 @@ def update_card(
                 409,
                 "conflict",
                 _("Someone else changed these fields meanwhile. Choose which version to keep."),
-                {"conflicts": conflicts, "current": call_json(call)},
+                {"conflicts": conflicts, "current": call_json(call, seat="producer")},
             )
     for field, value in changes.items():
         setattr(call, field, value)
@@ -139,56 +128,49 @@ def update_card(
 # --- moving calls through the show ---------------------------------------------------------------
 
 
-def act(call: Call, action: str, user: User) -> Call:
-    if action not in ACTIONS:
+def perform(
+    call: Call, name: str, user: User | None, *, reason: str | None = None, commit: bool = True
+) -> Call:
+    """The only way a call changes state (the table is console.call_actions.ACTIONS): checks the
+    seat and the state the call is in, applies the step on entering the target, commits, then
+    publishes the call to the seats and sends the line server the action's command. A system
+    action (``user`` None) comes from the line server or the end of the show. With ``commit=False``
+    the caller commits along with its own changes, and the publishing waits for that commit."""
+    action = ACTIONS.get(name)
+    if action is None:
         raise ApiError(404, "no_such_action", _("Unknown action."))
-    target, command = ACTIONS[action]
-    _require_live(call.session)
-    if target not in TRANSITIONS[CallState(call.state)]:
+    _check(call, action, user)
+    now = utcnow()
+    action.enter(call, user, now, reason)
+    call.state = action.target
+    call.updated_at = now
+    db.session.info.setdefault(AFTER_COMMIT, []).append(lambda: _announce(call, action, user))
+    if commit:
+        _commit()
+    return call
+
+
+def _check(call: Call, action: CallAction, user: User | None) -> None:
+    if not action.system:
+        if user is None or not any(may_sit(user, seat, call.session) for seat in action.seats):
+            raise ApiError(403, "forbidden", _("Your role may not do this."))
+        _require_live(call.session)
+    if call.state not in action.sources:
         raise ApiError(
             409,
             "illegal_transition",
             _(
                 "A call that is %(state)s cannot be moved to %(target)s.",
                 state=label(CallState(call.state)),
-                target=label(target),
+                target=label(action.target),
             ),
         )
-    now = utcnow()
-    if target == CallState.ON_AIR:
-        on_air = db.session.scalar(
-            select(func.count(Call.id)).where(
-                Call.session_id == call.session_id, Call.state == CallState.ON_AIR
-            )
-        )
-        if on_air >= MAX_ON_AIR:
-            raise ApiError(409, "air_full", _("Two callers are on air already; end one first."))
-        call.aired_at = now
-        call.queue_rank = None
-    elif target == CallState.SCREENING:
-        call.picked_at = call.picked_at or now
-        call.screened_by_id = user.id
-    elif target == CallState.READY:
-        top = db.session.scalar(
-            select(func.max(Call.queue_rank)).where(
-                Call.session_id == call.session_id, Call.state == CallState.READY
-            )
-        )
-        call.ready_at = now
-        call.queue_rank = (top or 0) + 1
-    elif target == CallState.DONE:
-        if call.state == CallState.ON_AIR:
-            call.air_ended_at = now
-        call.finished_at = now
-        call.queue_rank = None
-    call.state = target
-    call.updated_at = now
-    _commit()
+
+
+def _announce(call: Call, action: CallAction, user: User | None) -> None:
     realtime.publish_call(call)
-    if command:
-        extension = user.sip_extension if action == "pickup" else None
-        commands.send(call, command, **({"extension": extension} if extension else {}))
-    return call
+    if action.command:
+        commands.send(call, action.command, **action.command_args(user))
 
 
 def end_segment(session: AirSession, user: User) -> list[Call]:
@@ -196,7 +178,7 @@ def end_segment(session: AirSession, user: User) -> list[Call]:
     on_air = list(
         db.session.scalars(select(Call).where(Call.session_id == session.id, Call.state == CallState.ON_AIR))
     )
-    return [act(call, "finish", user) for call in on_air]
+    return [perform(call, "end-air", user) for call in on_air]
 
 
 def transfer(call: Call, user: User, three_way: bool) -> Call:
@@ -235,22 +217,9 @@ def reorder(session: AirSession, ordered_ids: list[int]) -> None:
 
 
 def line_ended(call: Call, reason: str) -> Call:
-    """The caller's line went down: abandoned while waiting, done if the call had been on air."""
-    if call.state in (CallState.DONE, CallState.ABANDONED):
-        return call
-    now = utcnow()
-    if call.state == CallState.ON_AIR:
-        call.air_ended_at = now
-        call.state = CallState.DONE
-    else:
-        call.state = CallState.ABANDONED
-    call.finished_at = now
-    call.hangup_reason = reason
-    call.queue_rank = None
-    call.updated_at = now
-    _commit()
-    realtime.publish_call(call)
-    return call
+    """The caller's line went down (a system action; nothing to do for a call already finished)."""
+    action = first_from(call, ("hang_up", "hang_up_on_air"))
+    return call if action is None else perform(call, action.name, None, reason=reason)
 
 
 # --- the clerk's record -----------------------------------------------------------------------------
@@ -335,31 +304,22 @@ def end_session(session: AirSession, actor: User | None = None) -> dict[str, Any
     """End the show; callers still on a line are let go, and the summary is frozen."""
     if session.state != SessionState.LIVE:
         raise ApiError(409, "illegal_transition", _("Only a live session can end."))
-    open_calls = db.session.scalars(
-        select(Call).where(
-            Call.session_id == session.id, Call.state.not_in([CallState.DONE, CallState.ABANDONED])
+    release = ACTIONS["release"]
+    open_calls = list(
+        db.session.scalars(
+            select(Call).where(Call.session_id == session.id, Call.state.in_(release.sources))
         )
     )
-    now = utcnow()
-    released = []
     for call in open_calls:
-        if call.state == CallState.ON_AIR:
-            call.air_ended_at = now
-        call.state = CallState.DONE
-        call.finished_at = now
-        call.queue_rank = None
-        released.append(call)
+        perform(call, release.name, None, commit=False)
     session.state = SessionState.ENDED
-    session.ended_at = now
+    session.ended_at = utcnow()
     db.session.flush()
     session.summary = session_summary(session)
     _commit()
-    for call in released:
-        realtime.publish_call(call)
-        commands.send(call, CommandName.DROP)
     realtime.publish_session(session)
-    # What was not settled on air goes to the units as cases now, not when someone remembers.
-    convert_session(session, actor)
+    # Told only now that the end is committed: what was not settled on air goes to the units.
+    signals.session_ended.send(current_app._get_current_object(), session=session, actor=actor)
     return session.summary
 
 

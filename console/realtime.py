@@ -2,9 +2,10 @@
 and the events published after every committed change.
 
 Rooms: ``s<id>`` holds every seat of session <id>; ``s<id>:<seat>`` one kind of seat. The
-officials' screen gets masked cards, so calls are published per seat room. ``seats`` holds every
-seat and ``producers`` every producer seat: the phone lines and the block list belong to no one
-show, and a seat opened before its show goes live needs them too.
+officials' screen gets masked cards, and each seat the actions it may take on a call, so calls are
+published per seat room. ``seats`` holds every seat and ``producers`` every producer seat: the phone
+lines and the block list belong to no one show, and a seat opened before its show goes live needs
+them too.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def snapshot(session: AirSession, seat: str) -> dict[str, Any]:
     state: dict[str, Any] = {
         "session": session.to_json(),
         "seat": seat,
-        "calls": [call_json(c, masked=seat in MASKED_SEATS) for c in calls],
+        "calls": [call_json(c, masked=seat in MASKED_SEATS, seat=seat) for c in calls],
         "lines": [line.to_json() for line in db.session.scalars(select(Line).order_by(Line.id))],
         "line_capacity": line_capacity(),
         "server_time": utcnow().isoformat(),
@@ -118,9 +119,9 @@ def _connect(auth: dict[str, Any] | None = None) -> None:
 
 
 def publish_call(call: Call) -> None:
-    payloads = {masked: call_json(call, masked=masked) for masked in (False, True)}
     for seat in SEATS:
-        socketio.emit("call", payloads[seat in MASKED_SEATS], to=seat_room(call.session_id, seat))
+        payload = call_json(call, masked=seat in MASKED_SEATS, seat=seat)
+        socketio.emit("call", payload, to=seat_room(call.session_id, seat))
 
 
 def publish_session(session: AirSession) -> None:

@@ -1,10 +1,12 @@
 """How calls, records and recordings look to each seat. The officials' screen never sees a full
-phone number, nor the name of a caller who asked to stay anonymous, nor the recordings."""
+phone number, nor the name of a caller who asked to stay anonymous, nor the recordings. A call sent
+to a seat carries the actions that seat may take on it now, which its buttons are drawn from."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from console.call_actions import available
 from console.models import AirRecord, Call, Recording
 
 
@@ -50,7 +52,7 @@ def recording_json(recording: Recording) -> dict[str, Any]:
     }
 
 
-def call_json(call: Call, *, masked: bool = False) -> dict[str, Any]:
+def call_json(call: Call, *, masked: bool = False, seat: str | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": call.id,
         "session_id": call.session_id,
@@ -83,6 +85,8 @@ def call_json(call: Call, *, masked: bool = False) -> dict[str, Any]:
         "updated_at": _iso(call.updated_at),
         "air_record": record_json(call.air_record),
     }
+    if seat is not None:
+        data["actions"] = available(call, seat)
     if masked:
         data["caller_number"] = mask_number(call.caller_number)
         data["contact_number"] = mask_number(call.contact_number)

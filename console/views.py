@@ -9,7 +9,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
 from broadcast.models import AirSession, SessionState, Unit
-from console.flow import MAX_ON_AIR
+from console.call_actions import MAX_ON_AIR
+from console.models import CARD_FIELDS
 from console.realtime import SEATS, may_sit
 from core import clock
 from core.extensions import db
@@ -61,6 +62,7 @@ def seat(session_id: int, seat: str) -> Any:
         # The lines a show is planned for: a line server holding fewer is warned about.
         "line_count": current_app.config["SIP_LINES"],
         "line_states": LINE_STRIP_ORDER,
+        "card_fields": list(CARD_FIELDS),
         "units": [{"id": u.id, "name": u.name, "sections": [s.to_json() for s in u.sections]} for u in units],
         "web_channel_url": url_for("webchannel.submit", token=session.web_token, _external=True),
         "seats": {

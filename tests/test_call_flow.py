@@ -1,6 +1,10 @@
 """A call's way through the show, driven through the JSON API as the seats drive it: the legal
 moves, the refused ones, the limits of the studio, the end of the show and its figures, the host's
-running order, the clerk's record, chat and the block list."""
+running order, the clerk's record, chat and the block list.
+
+The table in console.call_actions.ACTIONS is the specification: the tests of every action from
+every state, and of every seat that may or may not take it, are generated from it.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +20,12 @@ from sqlalchemy import select
 
 from broadcast.models import AirSession, Guest, Unit
 from console import flow
-from console.flow import ACTIONS, TRANSITIONS
+from console.call_actions import ACTIONS, CallAction
 from console.models import Call, CallState
+from console.realtime import SEAT_ROLES
 from core import clock
+from core.accounts import Role
+from core.api import ApiError
 from core.extensions import db
 
 AsUser = Callable[[str], FlaskClient]
@@ -33,17 +40,26 @@ ROUTE_TO: dict[CallState, list[str]] = {
     CallState.ABANDONED: [],
 }
 
-LEGAL = [
-    (state, action)
-    for state in CallState
-    for action, (target, _) in ACTIONS.items()
-    if target in TRANSITIONS[state]
-]
-REFUSED = [
-    (state, action)
-    for state in CallState
-    for action, (target, _) in ACTIONS.items()
-    if target not in TRANSITIONS[state]
+SEAT_ACTIONS = [a for a in ACTIONS.values() if not a.system]
+SYSTEM_ACTIONS = [a for a in ACTIONS.values() if a.system]
+# Every seat action from every state, and every system action from every state.
+MOVES = [(state, a.name) for a in SEAT_ACTIONS for state in CallState]
+SYSTEM_MOVES = [(state, a.name) for a in SYSTEM_ACTIONS for state in CallState]
+# The demo users and their one role; each seat's own demo user has the seat's name.
+DEMO_ROLES = {
+    "producer": Role.PRODUCER,
+    "host": Role.HOST,
+    "official": Role.OFFICIAL,
+    "clerk": Role.CLERK,
+    "oversight": Role.OVERSIGHT,
+    "handler": Role.UNIT_HANDLER,
+    "callback": Role.CALLBACK_AGENT,
+}
+# Every seat action tried by every demo user, and whether a seat of the action is the user's.
+WHO = [
+    (a.name, username, any(role in SEAT_ROLES[seat] for seat in a.seats))
+    for a in SEAT_ACTIONS
+    for username, role in DEMO_ROLES.items()
 ]
 
 
@@ -97,32 +113,116 @@ def second_unit_session(app: Flask, air_date: date) -> int:
 # --- moves ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("state", "action"), LEGAL, ids=[f"{s}-{a}" for s, a in LEGAL])
-def test_legal_move_reaches_its_state(
-    app: Flask, live: SimpleNamespace, as_user: AsUser, state: CallState, action: str
+def first_source(action: CallAction) -> CallState:
+    return next(state for state in CallState if state in action.sources)
+
+
+@pytest.mark.parametrize(("state", "name"), MOVES, ids=[f"{s}-{n}" for s, n in MOVES])
+def test_every_seat_action_from_every_state(
+    app: Flask, live: SimpleNamespace, as_user: AsUser, state: CallState, name: str
 ) -> None:
+    action = ACTIONS[name]
     producer = as_user("producer")
-    card = card_in(app, producer, live.id, state)
+    before = card_in(app, producer, live.id, state)
 
-    response = do(producer, card["id"], action)
+    response = do(as_user(min(action.seats)), before["id"], name)
 
+    after = producer.get(f"/api/calls/{before['id']}").json
+    if state in action.sources:
+        assert response.status_code == 200, response.json
+        assert response.json["state"] == after["state"] == action.target
+    else:
+        assert response.status_code == 409
+        assert response.json["error"]["code"] == "illegal_transition"
+        assert after == before
+
+
+@pytest.mark.parametrize(("name", "username", "may"), WHO, ids=[f"{n}-{u}" for n, u, _ in WHO])
+def test_only_the_actions_seats_may_take_it(
+    app: Flask, live: SimpleNamespace, as_user: AsUser, name: str, username: str, may: bool
+) -> None:
+    action = ACTIONS[name]
+    producer = as_user("producer")
+    before = card_in(app, producer, live.id, first_source(action))
+
+    response = do(as_user(username), before["id"], name)
+
+    if may:
+        assert response.status_code == 200, response.json
+        assert response.json["state"] == action.target
+    else:
+        assert response.status_code == 403
+        assert producer.get(f"/api/calls/{before['id']}").json == before
+
+
+@pytest.mark.parametrize(("state", "name"), SYSTEM_MOVES, ids=[f"{s}-{n}" for s, n in SYSTEM_MOVES])
+def test_every_system_action_from_every_state(
+    app: Flask, live: SimpleNamespace, as_user: AsUser, state: CallState, name: str
+) -> None:
+    action = ACTIONS[name]
+    producer = as_user("producer")
+    before = card_in(app, producer, live.id, state)
+
+    over_http = do(producer, before["id"], name)
+    with app.app_context():
+        call = db.session.get(Call, before["id"])
+        if state in action.sources:
+            flow.perform(call, name, None, reason="hangup")
+        else:
+            with pytest.raises(ApiError) as refused:
+                flow.perform(call, name, None, reason="hangup")
+            assert (refused.value.status, refused.value.code) == (409, "illegal_transition")
+
+    assert over_http.status_code == 404  # no seat may ask for it
+    after = producer.get(f"/api/calls/{before['id']}").json
+    if state in action.sources:
+        assert after["state"] == action.target
+        assert after["finished_at"] is not None
+    else:
+        assert after == before
+
+
+def test_an_unknown_action_is_not_found(live: SimpleNamespace, as_user: AsUser) -> None:
+    producer = as_user("producer")
+    card = new_card(producer, live.id)
+
+    assert do(producer, card["id"], "fly").status_code == 404
+
+
+def test_a_ready_caller_can_be_picked_up_again(app: Flask, live: SimpleNamespace, as_user: AsUser) -> None:
+    producer = as_user("producer")
+    card = card_in(app, producer, live.id, CallState.READY)
+
+    response = do(producer, card["id"], "pickup")
+
+    assert "pickup" in card["actions"]  # the producer's page offers it
     assert response.status_code == 200, response.json
-    assert response.json["state"] == ACTIONS[action][0]
-    assert producer.get(f"/api/calls/{card['id']}").json["state"] == ACTIONS[action][0]
+    assert response.json["state"] == "screening"
+    assert response.json["picked_at"] == card["picked_at"]  # picked up the first time
 
 
-@pytest.mark.parametrize(("state", "action"), REFUSED, ids=[f"{s}-{a}" for s, a in REFUSED])
-def test_illegal_move_is_refused_and_changes_nothing(
-    app: Flask, live: SimpleNamespace, as_user: AsUser, state: CallState, action: str
+@pytest.mark.parametrize("state", list(CallState))
+def test_a_hang_up_ends_an_open_call_and_leaves_a_finished_one(
+    app: Flask, live: SimpleNamespace, as_user: AsUser, state: CallState
 ) -> None:
     producer = as_user("producer")
     before = card_in(app, producer, live.id, state)
 
-    response = do(producer, before["id"], action)
+    with app.app_context():
+        flow.line_ended(db.session.get(Call, before["id"]), "hangup")
 
-    assert response.status_code == 409
-    assert response.json["error"]["code"] == "illegal_transition"
-    assert producer.get(f"/api/calls/{before['id']}").json == before
+    after = producer.get(f"/api/calls/{before['id']}").json
+    expected = {
+        CallState.ON_AIR: "done",
+        CallState.DONE: "done",
+        CallState.ABANDONED: "abandoned",
+    }.get(state, "abandoned")
+    assert after["state"] == expected
+    if state in (CallState.DONE, CallState.ABANDONED):
+        assert after == before
+    else:
+        assert after["hangup_reason"] == "hangup"
+        assert (after["air_ended_at"] is not None) == (state == CallState.ON_AIR)
 
 
 def test_host_takes_a_ready_caller_on_air(app: Flask, live: SimpleNamespace, as_user: AsUser) -> None:

@@ -134,6 +134,33 @@ def test_official_copy_of_a_change_is_masked_and_host_copy_is_not(
     assert (host["address"], host["caller_name"]) == ("解放路12号", "王女士")
 
 
+def test_each_seat_gets_the_actions_it_may_take_on_a_call(
+    seats: dict[str, SocketIOTestClient], card: dict[str, Any], as_user: AsUser
+) -> None:
+    snapshots = {name: events(client, "snapshot")[0]["calls"][0] for name, client in seats.items()}
+    producer = as_user("producer")
+    producer.post(f"/api/calls/{card['id']}/pickup")
+    for client in seats.values():
+        client.get_received()
+
+    producer.post(f"/api/calls/{card['id']}/ready")
+
+    published = {name: events(client, "call")[0] for name, client in seats.items()}
+    assert {name: c["actions"] for name, c in snapshots.items()} == {
+        "producer": ["pickup", "ready", "finish"],
+        "host": [],
+        "official": [],
+        "clerk": [],
+    }
+    # A ready caller may still be picked up again by the producer, or put on air by the host.
+    assert {name: c["actions"] for name, c in published.items()} == {
+        "producer": ["pickup", "finish"],
+        "host": ["air"],
+        "official": [],
+        "clerk": [],
+    }
+
+
 def test_official_sees_the_name_of_a_caller_who_gives_it(
     seats: dict[str, SocketIOTestClient], card: dict[str, Any], as_user: AsUser
 ) -> None:

@@ -2,33 +2,26 @@
 // of its time on air, the actions that move a call through the show, and the side panels (history,
 // show, guests, chat, block list); the Seat draws the phone lines. All state comes from the Seat
 // (Socket.IO); cards are saved field by field with the server's version check, and every keystroke
-// is kept in localStorage until the server has it.
-"use strict";
-
-const CARD_FIELDS = [
-  "caller_name", "district", "address", "contact_number", "category", "unit_id", "section_id",
-  "subject", "details", "anonymous", "consent_publish", "urgency", "host_note",
-];
-const CATEGORIES = ["enquiry", "help", "complaint", "report", "suggestion", "praise"];
-const ACTIVE_STATES = ["waiting", "screening", "ready", "on_air"];
-const FINISHED_STATES = ["done", "abandoned"];
-// Which state each producer action may start from (the server checks too; this only greys buttons).
-const LEGAL_FROM = {
-  pickup: ["waiting"],
-  hold: ["screening"],
-  ready: ["waiting", "screening"],
-  finish: ["waiting", "screening", "ready"],
-};
-const SAVE_DELAY_MS = 400;
-const RETRY_DELAY_MS = 3000;
-const LONG_WAIT_S = 300;
-const DRAFT_PREFIX = "hotline.card.";
-const OPEN_KEY = "hotline.producer.open." + PAGE.session_id;
+// is kept in this browser (Drafts) until the server has it. The buttons that move a call are the
+// actions the server says the producer may take on it now (call.actions).
+import { Chat, Drafts, PAGE, Seat, ShowControls, isTyping, summaryFigures } from "./seat.js";
 
 const $ = (selector) => document.querySelector(selector);
 const el = Hotline.el;
 const t = Hotline.t;
 const cardForm = $("#card");
+
+const CARD_FIELDS = PAGE.card_fields;
+// Alt+1…6 picks the category of that button on the card, in the order the page lists them.
+const CATEGORIES = [...cardForm.querySelectorAll("[data-category]")].map((b) => b.dataset.category);
+// How the queue is grouped and ordered (what a producer may do with a call is call.actions).
+const ACTIVE_STATES = ["waiting", "screening", "ready", "on_air"];
+const FINISHED_STATES = ["done", "abandoned"];
+const SAVE_DELAY_MS = 400;
+const RETRY_DELAY_MS = 3000;
+const LONG_WAIT_S = 300;
+const drafts = new Drafts("hotline.card.");            // card id -> {pending, base, baseVersion}
+const openCards = new Drafts("hotline.producer.open."); // session id -> the card left open
 
 // replaceChildren() would print null as "null"; optional parts of a line are left out instead.
 function fill(node, ...children) {
@@ -39,8 +32,6 @@ const ui = {
   openId: null,        // the card in the editor
   selectedId: null,    // the keyboard cursor in the queue
   historyFor: null,    // the call whose history is shown
-  summaryLoaded: false,
-  chatShown: -1,
 };
 
 // --- values: what a field holds on screen, and how to compare it with the server's ----------------
@@ -127,16 +118,8 @@ class CardEdit {
   get dirty() { return Object.keys(this.pending).length > 0; }
 
   persist() {
-    const key = DRAFT_PREFIX + this.id;
-    try {
-      if (this.dirty) {
-        localStorage.setItem(key, JSON.stringify({ pending: this.pending, base: this.base, baseVersion: this.baseVersion }));
-      } else {
-        localStorage.removeItem(key);
-      }
-    } catch (e) {
-      // Storage full or refused by the browser: the save to the server still goes ahead.
-    }
+    if (this.dirty) drafts.put(this.id, { pending: this.pending, base: this.base, baseVersion: this.baseVersion });
+    else drafts.drop(this.id);
   }
 
   forget(field) {
@@ -155,15 +138,10 @@ function editOf(id) {
 
 // Drafts left in this browser by a reload or a crash come back and are sent again.
 function restoreDrafts() {
-  for (const key of Object.keys(localStorage)) {
-    if (!key.startsWith(DRAFT_PREFIX)) continue;
-    const id = Number(key.slice(DRAFT_PREFIX.length));
+  for (const id of drafts.ids()) {
     if (!seat.calls.has(id) || edits.has(id)) continue;
-    try {
-      edits.set(id, new CardEdit(id, JSON.parse(localStorage.getItem(key))));
-    } catch (e) {
-      continue;  // unreadable: leave it where it is rather than lose it
-    }
+    const draft = drafts.get(id);
+    if (draft) edits.set(id, new CardEdit(id, draft));
   }
   for (const edit of edits.values()) if (edit.dirty) scheduleSave(edit.id, 0);
 }
@@ -305,7 +283,7 @@ function openCard(id) {
   if (ui.openId && ui.openId !== id && editOf(ui.openId).dirty) scheduleSave(ui.openId, 0);
   ui.openId = id;
   ui.selectedId = id;
-  localStorage.setItem(OPEN_KEY, String(id));
+  openCards.put(PAGE.session_id, id);
   const call = seat.calls.get(id);
   const edit = editOf(id);
   for (const field of CARD_FIELDS) writeField(field, field in edit.pending ? edit.pending[field] : call[field]);
@@ -422,13 +400,13 @@ function renderCardHead(call) {
 }
 
 function renderActions(call) {
-  const live = seat.session && seat.session.state === "live";
+  const live = seat.isLive();
   const blocked = seat.blocklist.some((b) => b.number === (call.caller_number || "").trim());
   const enabled = {
     transfer: live && call.channel === "phone" && !call.finished_at,
     block: Boolean(call.caller_number) && !blocked,
   };
-  for (const [action, states] of Object.entries(LEGAL_FROM)) enabled[action] = live && states.includes(call.state);
+  for (const action of call.actions || []) enabled[action] = live;
   document.querySelectorAll(".card-actions [data-action]").forEach((b) => { b.disabled = !enabled[b.dataset.action]; });
   $(".card-actions").classList.toggle("urgent", call.urgency !== "normal");
   $("#transfer-three-way").disabled = !enabled.transfer;
@@ -588,23 +566,8 @@ function historyItem(c) {
 }
 
 function renderShow() {
-  const state = seat.session.state;
-  const badge = $("#session-state");
-  badge.textContent = t("session." + state);
-  badge.className = "badge session-" + state;
-  $("#go-live").disabled = state !== "scheduled";
-  $("#end-show").disabled = state !== "live";
-  if (state !== "live") $("#end-confirm").hidden = true;
-  if (state === "ended" && !ui.summaryLoaded) loadSummary();
-}
-
-async function loadSummary() {
-  ui.summaryLoaded = true;
-  try {
-    renderSummary(await Hotline.api("GET", `/api/sessions/${PAGE.session_id}/summary`));
-  } catch (err) {
-    ui.summaryLoaded = false;
-  }
+  show.render();
+  if (!seat.isLive()) $("#end-confirm").hidden = true;
 }
 
 function renderSummary(summary) {
@@ -613,22 +576,6 @@ function renderSummary(summary) {
   box.hidden = false;
   box.replaceChildren(el("h4", {}, t("summary.title")), el("dl", {},
     rows.flatMap(([key, value]) => [el("dt", {}, t("summary." + key)), el("dd", { "data-figure": key }, String(value))])));
-}
-
-async function showAction(path) {
-  try {
-    const result = await Hotline.api("POST", `/api/sessions/${PAGE.session_id}/${path}`);
-    if (path === "end") {
-      ui.summaryLoaded = true;
-      renderSummary(result);
-    } else {
-      seat.session = result;
-    }
-    $("#end-confirm").hidden = true;
-    render();
-  } catch (err) {
-    Hotline.toast(err.message, "error");
-  }
 }
 
 function renderGuests() {
@@ -645,29 +592,6 @@ async function setPresence(guestId, box) {
     await Hotline.api("POST", `/api/guests/${guestId}/presence`, { present: box.checked });
   } catch (err) {
     box.checked = !box.checked;
-    Hotline.toast(err.message, "error");
-  }
-}
-
-function renderChat() {
-  if (ui.chatShown === seat.chat.length) return;
-  ui.chatShown = seat.chat.length;
-  const log = $("#chat-log");
-  log.replaceChildren(...(seat.chat.length ? seat.chat.map((m) => el("div", { class: "chat-msg chat-" + m.seat },
-    el("span", { class: "muted" }, Hotline.clock(m.created_at) + " " + m.sender), " ", el("span", {}, m.body)))
-    : [el("span", { class: "muted" }, t("chat.none"))]));
-  log.scrollTop = log.scrollHeight;
-}
-
-async function sendChat(event) {
-  event.preventDefault();
-  const box = $("#chat-input");
-  const body = box.value.trim();
-  if (!body) return;
-  try {
-    await Hotline.api("POST", `/api/sessions/${PAGE.session_id}/chat`, { body, seat: "producer" });
-    box.value = "";
-  } catch (err) {
     Hotline.toast(err.message, "error");
   }
 }
@@ -703,17 +627,12 @@ async function unblock(id) {
 
 // --- timers, keyboard, wiring --------------------------------------------------------------------------
 
-function tick() {
-  const now = seat.now();
+// A caller waiting long is marked; one on air is not.
+function markLongWaits(now) {
   document.querySelectorAll("[data-since]").forEach((node) => {
-    node.textContent = Hotline.since(node.dataset.since, now);
     const waiting = !node.classList.contains("on-air");
     node.classList.toggle("long-wait", waiting && (now - Date.parse(node.dataset.since)) / 1000 >= LONG_WAIT_S);
   });
-}
-
-function isTyping(target) {
-  return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
 }
 
 const KEYS = {
@@ -752,7 +671,7 @@ function render() {
   renderQueue();
   renderShow();
   renderGuests();
-  renderChat();
+  chat.render();
   renderBlocklist();
   const call = ui.openId && seat.calls.get(ui.openId);
   if (call) {
@@ -761,20 +680,28 @@ function render() {
     renderCardState();
     seat.renderRecordings($("#card-recordings"), call);
   }
-  tick();
+  seat.tick();
 }
 
 function onSnapshot() {
-  ui.chatShown = -1;
   restoreDrafts();
-  const remembered = Number(localStorage.getItem(OPEN_KEY));
+  const remembered = Number(openCards.get(PAGE.session_id));
   if (ui.openId && seat.calls.has(ui.openId)) syncCard(seat.calls.get(ui.openId));
   else if (remembered && seat.calls.has(remembered)) openCard(remembered);
 }
 
 const seat = new Seat(PAGE, render);
+const chat = new Chat(seat, "producer");
+const show = new ShowControls(seat, {
+  badge: "session-state",
+  hide: false,
+  // The producer is asked on the page itself (#end-confirm), whose button ends the show.
+  confirmEnd: () => { $("#end-confirm").hidden = false; $("#end-show-confirm").focus(); return false; },
+  showSummary: renderSummary,
+});
 seat.on("snapshot", onSnapshot);
 seat.on("call", (call) => { if (call.id === ui.openId) syncCard(call); });
+seat.on("tick", markLongWaits);
 
 cardForm.addEventListener("input", onCardInput);
 cardForm.addEventListener("focusout", onCardBlur);
@@ -784,12 +711,9 @@ document.querySelectorAll(".card-actions [data-action]").forEach((b) => b.addEve
 $("#new-call").addEventListener("click", () => toggleNewCall($("#new-call-form").hidden));
 $("#new-call-cancel").addEventListener("click", () => toggleNewCall(false));
 $("#new-call-form").addEventListener("submit", createCall);
-$("#go-live").addEventListener("click", () => showAction("go-live"));
-$("#end-show").addEventListener("click", () => { $("#end-confirm").hidden = false; $("#end-show-confirm").focus(); });
 $("#end-show-cancel").addEventListener("click", () => { $("#end-confirm").hidden = true; });
-$("#end-show-confirm").addEventListener("click", () => showAction("end"));
+$("#end-show-confirm").addEventListener("click", async () => { if (await show.end()) $("#end-confirm").hidden = true; });
 $("#finished").addEventListener("toggle", renderQueue);
-$("#chat-form").addEventListener("submit", sendChat);
 $("#block-form").addEventListener("submit", addBlock);
 document.addEventListener("keydown", onKey);
-setInterval(tick, 1000);
+seat.startTimers();

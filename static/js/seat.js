@@ -1,14 +1,23 @@
-// A seat's live connection: joins the session's room, keeps the state the server sends, and
-// calls render() after every change. A reconnect (reload, network blip, server restart) gets the
-// full state again, so a seat never has to work out what it missed.
+// The base every seat script (producer, host, clerk, official) builds on, as a native ES module.
 //
-// It also draws what every seat shows alike: the phone lines (a #line-banner while they are down,
+// Seat: the live connection. It joins the session's room, keeps the state the server sends, and
+// calls render() after every change. A reconnect (reload, network blip, server restart) gets the
+// full state again, so a seat never has to work out what it missed. Each call it holds carries
+// the actions this seat may take on it now (call.actions): the buttons are drawn from them, so no
+// rule of a call's life is written here. It also keeps the timers running on the server's clock
+// and draws what every seat shows alike: the phone lines (a #line-banner while they are down,
 // fewer than a show needs or the recording disk fills up; a #line-strip counting them by state
 // with the lines in use; a page with neither, the officials' screen, gets only a small mark beside
 // #conn while the lines are down) and the recordings of a call (renderRecordings).
-"use strict";
+//
+// Beside it: the drafts kept in this browser (Drafts), the chat between producer and host (Chat),
+// the show's controls (ShowControls), the show's figures and the typing check. Every word shown
+// comes from the page (window.I18N, through Hotline.t and Hotline.label; common.js).
 
-class Seat {
+// What the server put in the page for its script: {session_id, seat, user, units, ...}.
+export const PAGE = JSON.parse(document.getElementById("seat-page").textContent);
+
+export class Seat {
   constructor(page, render) {
     this.page = page;            // {session_id, seat, user, units, ...} from the server
     this.render = render;
@@ -58,6 +67,24 @@ class Seat {
   emit(event, data) { (this.listeners[event] || []).forEach((fn) => fn(data)); }
 
   now() { return Date.now() + this.clockSkew; }
+
+  // Whether the show is live: a fact of the session, which the seat may use to grey its buttons.
+  isLive() { return Boolean(this.session && this.session.state === "live"); }
+
+  // The actions this seat may take on the call now (given by the server with every call).
+  may(call, action) { return Boolean(call && call.actions && call.actions.includes(action)); }
+
+  // Every [data-since] shows the time since then on the server's clock, so every seat shows the
+  // same time on air; listeners of "tick" add their own (e.g. the official's big timer).
+  tick() {
+    const now = this.now();
+    document.querySelectorAll("[data-since]").forEach((node) => {
+      node.textContent = Hotline.since(node.dataset.since, now);
+    });
+    this.emit("tick", now);
+  }
+
+  startTimers() { setInterval(() => this.tick(), 1000); }
 
   setOnline(online) {
     const badge = document.getElementById("conn");
@@ -178,7 +205,7 @@ class Seat {
 }
 
 // The show's figures as [key, shown value] pairs, in the order every seat shows them.
-function summaryFigures(summary) {
+export function summaryFigures(summary) {
   const seconds = (v) => (v === null || v === undefined ? "–" : Hotline.mmss(v));
   return [
     ["received", summary.received],
@@ -194,4 +221,164 @@ function summaryFigures(summary) {
     ["by_channel", Object.entries(summary.by_channel || {}).filter(([, n]) => n > 0)
       .map(([channel, n]) => Hotline.label("Channel", channel) + " " + n).join(" · ")],
   ];
+}
+
+// Whether a key press belongs to a field being typed in, not to the seat's shortcuts.
+export function isTyping(target) {
+  return target instanceof HTMLElement &&
+    (target.isContentEditable || Boolean(target.closest("input, textarea, select, [contenteditable]")));
+}
+
+// What a seat keeps in this browser until the server has it (a card's edits, a clerk's record, the
+// card left open), so that neither a reload nor a lost connection loses a word. One key per id.
+export class Drafts {
+  constructor(prefix) { this.prefix = prefix; }
+
+  get(id) {
+    try {
+      return JSON.parse(localStorage.getItem(this.prefix + id));
+    } catch (e) {
+      return null;  // unreadable: left where it is rather than lost
+    }
+  }
+
+  put(id, value) {
+    try {
+      localStorage.setItem(this.prefix + id, JSON.stringify(value));
+    } catch (e) {
+      // Storage full or refused by the browser: the save to the server still goes ahead.
+    }
+  }
+
+  drop(id) { localStorage.removeItem(this.prefix + id); }
+
+  ids() {
+    return Object.keys(localStorage).filter((key) => key.startsWith(this.prefix))
+      .map((key) => Number(key.slice(this.prefix.length)));
+  }
+}
+
+// The chat between the producers and the host: #chat-log, #chat-form with #chat-input, and the
+// .quick-msg buttons (a data-prefix starts a message the author finishes). With `flash`, a message
+// from the other seat makes the .chat-panel flash for a moment (.chat-flash).
+export class Chat {
+  constructor(seat, author, { flash = false } = {}) {
+    this.seat = seat;
+    this.author = author;  // "producer" or "host"
+    this.shown = -1;
+    this.log = document.getElementById("chat-log");
+    this.input = document.getElementById("chat-input");
+    document.getElementById("chat-form").addEventListener("submit", async (e) => {
+      e.preventDefault();
+      if (await this.send(this.input.value)) this.input.value = "";
+    });
+    document.querySelectorAll(".quick-msg").forEach((button) => {
+      button.addEventListener("click", () => this.quick(button));
+    });
+    seat.on("snapshot", () => { this.shown = -1; });
+    if (flash) seat.on("chat", (message) => { if (message.seat !== author) this.flash(); });
+  }
+
+  render() {
+    const chat = this.seat.chat;
+    if (chat.length === this.shown) return;
+    this.shown = chat.length;
+    this.log.replaceChildren(...(chat.length ? chat.map((m) => Chat.line(m))
+      : [Hotline.el("p", { class: "muted" }, Hotline.t("chat.none"))]));
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  static line(message) {
+    return Hotline.el("div", { class: "msg msg-" + message.seat },
+      Hotline.el("div", { class: "msg-meta" }, message.sender, " · ", Hotline.clock(message.created_at)),
+      Hotline.el("div", { class: "msg-body" }, message.body));
+  }
+
+  async send(body) {
+    const text = body.trim();
+    if (!text) return false;
+    try {
+      await Hotline.api("POST", `/api/sessions/${this.seat.page.session_id}/chat`, { body: text, seat: this.author });
+      return true;
+    } catch (err) {
+      Hotline.toast(err.message, "error");
+      return false;
+    }
+  }
+
+  quick(button) {
+    if (button.dataset.prefix) {
+      // A message that needs the author's own words: start it in the input.
+      this.input.value = button.dataset.prefix;
+      this.input.focus();
+    } else {
+      this.send(button.textContent);
+    }
+  }
+
+  flash() {
+    const panel = this.log.closest(".chat-panel");
+    if (!panel) return;
+    panel.classList.remove("chat-flash");
+    void panel.offsetWidth;  // restart the animation
+    panel.classList.add("chat-flash");
+  }
+}
+
+// The show's controls: the session's state in a badge, #go-live and #end-show (hidden, or greyed
+// when `hide` is false, while the session is not in the state they start from), and the figures
+// once the show has ended. `confirmEnd()` says whether #end-show ends the show at once; a page
+// that asks in its own way calls end() itself. `showSummary(summary)` draws the figures.
+export class ShowControls {
+  constructor(seat, { badge, hide, confirmEnd, showSummary }) {
+    this.seat = seat;
+    this.badge = document.getElementById(badge);
+    this.hide = hide;
+    this.showSummary = showSummary;
+    this.summaryLoaded = false;
+    this.goLive = document.getElementById("go-live");
+    this.endShow = document.getElementById("end-show");
+    this.goLive.addEventListener("click", () => this.post("go-live"));
+    this.endShow.addEventListener("click", () => { if (confirmEnd()) this.end(); });
+  }
+
+  render() {
+    const state = this.seat.session ? this.seat.session.state : "";
+    this.badge.textContent = Hotline.t("session." + state, state);
+    this.badge.className = "badge session-" + state;
+    for (const [button, from] of [[this.goLive, "scheduled"], [this.endShow, "live"]]) {
+      if (this.hide) button.hidden = state !== from;
+      else button.disabled = state !== from;
+    }
+    if (state === "ended" && !this.summaryLoaded) this.loadSummary();
+  }
+
+  end() { return this.post("end"); }
+
+  async post(path) {
+    let result;
+    try {
+      result = await Hotline.api("POST", `/api/sessions/${this.seat.page.session_id}/${path}`);
+    } catch (err) {
+      Hotline.toast(err.message, "error");
+      return false;
+    }
+    if (path === "end") {
+      this.summaryLoaded = true;
+      this.showSummary(result);
+    } else {
+      this.seat.session = result;
+    }
+    this.seat.render();
+    return true;
+  }
+
+  async loadSummary() {
+    this.summaryLoaded = true;
+    try {
+      this.showSummary(await Hotline.api("GET", `/api/sessions/${this.seat.page.session_id}/summary`));
+    } catch (err) {
+      this.summaryLoaded = false;  // tried again on the next change
+    }
+  }
 }
