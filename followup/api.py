@@ -1,5 +1,5 @@
-"""The follow-up JSON API: case lists and pages, every action, attachments, conversion of calls
-into cases, the callbacks due, bulk notices and each programme's deadline policy.
+"""The follow-up JSON API: case lists and pages, every action, attachments, making one call a case
+at any time, the callbacks due, bulk notices and each programme's deadline policy.
 
 Every route finds a case through ``_visible_case``: a case the person's unit may not see is
 answered 404, the same as a case that does not exist."""
@@ -18,19 +18,19 @@ from flask_login import current_user, login_required
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
-from broadcast.models import AirSession, Programme
+from broadcast.models import Programme
 from console.models import Call
 from core import clock
 from core.accounts import Role, roles_required
 from core.api import ApiError, invalid, parse
 from core.extensions import db
-from followup.conversion import convert_call, convert_session
+from followup.conversion import convert_call
 from followup.deadlines import DeadlinePolicy
-from followup.models import OPEN_STATES, Attachment, Callback, Case, NoticeKind
+from followup.models import OPEN_STATES, UNIT_WORKING, Attachment, Callback, Case, NoticeKind
 from followup.policy import policy_for, save_policy
 from followup.queries import apply_filter, filter_from_args, visible_cases, with_row_data
 from followup.serialize import attachment_json, callback_json, case_json, case_row
-from followup.workflow import UNIT, UNIT_WORKING, may_see, perform
+from followup.workflow import UNIT, may_see, perform
 
 bp = Blueprint("followup_api", __name__)
 
@@ -127,20 +127,6 @@ def download_attachment(attachment_id: int) -> Any:
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-@bp.post("/api/sessions/<int:session_id>/cases")
-@roles_required(*CONVERTERS)
-def convert_whole_session(session_id: int) -> Any:
-    session = db.session.get(AirSession, session_id)
-    if session is None:
-        raise ApiError(404, "not_found", _("No such session."))
-    result = convert_session(session, current_user)
-    return jsonify(
-        created=[case_row(c) for c in result.created],
-        duplicates=[case_row(c) for c in result.duplicates],
-        already=result.already,
-    )
 
 
 @bp.post("/api/calls/<int:call_id>/case")

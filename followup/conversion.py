@@ -24,9 +24,8 @@ from core import clock
 from core.accounts import User
 from core.api import ApiError
 from core.extensions import db
-from followup.models import OPEN_STATES, Case, CaseEvent, CaseState
-from followup.policy import policy_for
-from followup.workflow import schedule_process_callback, set_due
+from followup.models import OPEN_STATES, Case, CaseState
+from followup.workflow import one_transaction, perform
 
 SIMILAR_WORDS = 0.5  # share of the subjects' words in common (Jaccard)
 SIMILAR_TEXT = 0.6  # difflib ratio, for subjects too short to have many words
@@ -45,18 +44,18 @@ def wants_case(call: Call) -> bool:
 
 
 def convert_session(session: AirSession, actor: User | None) -> Converted:
+    """Every call of the show that wants a case and has none becomes one, in one transaction."""
     result = Converted()
-    calls = db.session.scalars(select(Call).where(Call.session_id == session.id).order_by(Call.id))
-    for call in calls:
-        if not wants_case(call):
-            continue
-        if _case_of(call) is not None:
-            result.already += 1
-            continue
-        case = _make_case(call, actor)
-        (result.duplicates if case.state == CaseState.DUPLICATE else result.created).append(case)
-    db.session.commit()
-    _publish(result.created + result.duplicates)
+    calls = db.session.scalars(select(Call).where(Call.session_id == session.id).order_by(Call.id)).all()
+    with one_transaction():
+        for call in calls:
+            if not wants_case(call):
+                continue
+            if _case_of(call) is not None:
+                result.already += 1
+                continue
+            case = _make_case(call, actor)
+            (result.duplicates if case.state == CaseState.DUPLICATE else result.created).append(case)
     return result
 
 
@@ -65,10 +64,7 @@ def convert_call(call: Call, actor: User | None) -> Case:
         raise ApiError(409, "already_a_case", _("This call is already a case."))
     if not (call.subject or call.details):
         raise ApiError(422, "empty_matter", _("Write down the caller's matter before making it a case."))
-    case = _make_case(call, actor)
-    db.session.commit()
-    _publish([case])
-    return case
+    return _make_case(call, actor)
 
 
 def _case_of(call: Call) -> Case | None:
@@ -76,6 +72,7 @@ def _case_of(call: Call) -> Case | None:
 
 
 def _make_case(call: Call, actor: User | None) -> Case:
+    """The call's words copied into a new case, made by the workflow's ``created`` action."""
     session = call.session
     record = call.air_record
     unit_id = call.unit_id or session.unit_id
@@ -106,27 +103,9 @@ def _make_case(call: Call, actor: User | None) -> Case:
         callbacks=[],
     )
     case.number = f"{year}-{case.seq:04d}"
-    set_due(case, case.received_on, policy_for(case.programme_id))
     case.duplicate_of = likely_duplicate(case)
-    case.state = CaseState.DUPLICATE if case.duplicate_of else CaseState.ASSIGNED
-    db.session.add(case)
-    if case.state == CaseState.ASSIGNED:
-        schedule_process_callback(case)
-    db.session.add(
-        CaseEvent(
-            case=case,
-            actor_id=actor.id if actor else None,
-            action="created",
-            from_state=None,
-            to_state=case.state,
-            note=_("Possible duplicate of %(number)s", number=case.duplicate_of.number)
-            if case.duplicate_of
-            else "",
-            data={"call_id": call.id},
-        )
-    )
-    db.session.flush()
-    return case
+    note = _("Possible duplicate of %(number)s", number=case.duplicate_of.number) if case.duplicate_of else ""
+    return perform(case, "created", actor, {"call_id": call.id, "note": note}, system=True)
 
 
 def _next_seq(programme_id: int, year: int) -> int:
@@ -158,10 +137,3 @@ def similar(a: str, b: str) -> bool:
     if wa and wb and len(wa & wb) / len(wa | wb) >= SIMILAR_WORDS:
         return True
     return SequenceMatcher(None, a, b).ratio() >= SIMILAR_TEXT
-
-
-def _publish(cases: list[Case]) -> None:
-    from followup import realtime
-
-    for case in cases:
-        realtime.publish_case(case)

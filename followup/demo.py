@@ -380,11 +380,12 @@ class _Story:
         db.session.commit()
 
     def lookback(self, days: int) -> None:
-        """The weekly look-back the scheduler would have set, made on ``days``: commitment kept."""
+        """The weekly look-back the daily duty scheduled on ``days``, made that day: commitment kept."""
         if not self.case.commitment_open:
             return
         due = self.air + timedelta(days=days)
-        db.session.add(Callback(case=self.case, kind=CallbackKind.LOOKBACK, due_on=due))
+        perform(self.case, "lookback_scheduled", None, {"due_on": due.isoformat()}, system=True)
+        self._date_last_event(self.moment(days, 8))
         db.session.commit()
         self.callback(CallbackKind.LOOKBACK, days, fulfilled=True, note="已核实承诺事项办结")
 

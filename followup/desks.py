@@ -1,6 +1,6 @@
 """The follow-up desks: the unit's desk (its own cases in work queues), the oversight office's desk
-(all units, filters, bulk reminders, extension decisions, reassignment of returns, duplicates,
-converting a show's calls), the deadline-policy editor and the Excel export of a filtered list.
+(all units, filters, bulk reminders, extension decisions, reassignment of returns, duplicates),
+the deadline-policy editor and the Excel export of a filtered list.
 
 The pages are shells with their first data embedded as JSON; their scripts read and act through
 the case API (followup/api.py), so every change still goes through ``workflow.perform``. The only
@@ -17,9 +17,9 @@ from flask import Blueprint, redirect, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from broadcast.models import AirSession, Programme, SessionState, Unit
+from broadcast.models import AirSession, Programme, Unit
 from console.models import LABELS, Category, Urgency, label
 from core import clock
 from core.accounts import Role, roles_required
@@ -37,9 +37,8 @@ UNIT_DESK = (Role.UNIT_HANDLER, Role.UNIT_REVIEWER, Role.OFFICIAL)
 # Producers, hosts and clerks look at the office's desk to follow up their shows; they act on none.
 OVERSIGHT_DESK = (Role.OVERSIGHT, Role.PRODUCER, Role.HOST, Role.CLERK)
 MANAGERS = frozenset({Role.OVERSIGHT, Role.ADMIN})
-CONVERTERS = frozenset({Role.OVERSIGHT, Role.ADMIN, Role.PRODUCER, Role.HOST, Role.CLERK})
 EXAMPLE_SUNDAY = date(2026, 3, 8)  # a Sunday of a year the holiday calendar knows
-RECENT_SESSIONS = 200  # the session filter and the conversion list reach this far back
+RECENT_SESSIONS = 200  # the session filter reaches this far back
 
 # Where /followup sends each role.
 HOME_OF = {
@@ -79,7 +78,6 @@ def oversight_desk() -> str:
         "categories": _options(Category),
         "notice_kinds": _options(NoticeKind),
         "manage": role in MANAGERS,
-        "convert": role in CONVERTERS,
         "today": clock.today().isoformat(),
     }
     return render_template("followup/oversight.html", data=data, strings=table_strings())
@@ -234,26 +232,10 @@ def _session_label(session: AirSession) -> str:
 
 
 def _sessions_json() -> list[dict[str, Any]]:
-    """Recent sessions, newest first, with how many cases each has: an ended show with none may
-    not have been converted (a failure at the end of the show, or calls added afterwards)."""
-    counts = dict(
-        db.session.execute(
-            select(Case.session_id, func.count())
-            .where(Case.session_id.is_not(None))
-            .group_by(Case.session_id)
-        ).all()
-    )
+    """Recent sessions, newest first, for the session filter."""
     sessions = db.session.scalars(
         select(AirSession)
         .order_by(AirSession.air_date.desc(), AirSession.start_time.desc())
         .limit(RECENT_SESSIONS)
     )
-    return [
-        {
-            "id": s.id,
-            "label": _session_label(s),
-            "ended": s.state == SessionState.ENDED,
-            "cases": counts.get(s.id, 0),
-        }
-        for s in sessions
-    ]
+    return [{"id": s.id, "label": _session_label(s)} for s in sessions]

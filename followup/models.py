@@ -35,9 +35,22 @@ class CaseState(enum.StrEnum):
     MERGED = "merged"  # merged into another case
 
 
-OPEN_STATES = frozenset(CaseState) - {CaseState.SETTLED, CaseState.MERGED}
-# States in which the citizen has been given the unit's answer (the public page, the resolution rate).
+# The groups of states the pages, lists, scores and jobs use: named once, here.
+# Nothing more is done on the case (the unit desk's last queue, the "closed" filter).
+CLOSED_STATES = frozenset({CaseState.SETTLED, CaseState.MERGED})
+OPEN_STATES = frozenset(CaseState) - CLOSED_STATES
+# The citizen has been given the unit's answer (the public page, the resolution rate, a deadline met).
 ANSWERED_STATES = frozenset({CaseState.ANSWERED, CaseState.CALLED_BACK, CaseState.SETTLED})
+# Open and not answered: the citizen's deadline still runs (the deadline badges and filters).
+UNANSWERED_STATES = OPEN_STATES - ANSWERED_STATES
+# The unit has the case in hand: it drafts, attaches, asks for more time.
+UNIT_WORKING = frozenset(
+    {CaseState.ACCEPTED, CaseState.IN_PROGRESS, CaseState.REDO, CaseState.DRAFTED, CaseState.APPROVED}
+)
+# The unit owes the citizen an answer: it is reminded, and counted overdue in its ranking.
+UNIT_OWES = UNIT_WORKING | {CaseState.ASSIGNED}
+# No unit answers for the case: merged away, or with the office (a likely duplicate, a return).
+NOT_THE_UNITS = frozenset({CaseState.MERGED, CaseState.DUPLICATE, CaseState.RETURNED})
 
 
 class CallbackKind(enum.StrEnum):

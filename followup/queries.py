@@ -17,7 +17,7 @@ from core.accounts import STAFF_ROLES, UNIT_ROLES, User
 from core.api import parse
 from core.extensions import db
 from followup.deadlines import DeadlinePolicy
-from followup.models import ANSWERED_STATES, OPEN_STATES, Case, CaseAssist, CaseState, DeadlinePolicyRecord
+from followup.models import OPEN_STATES, UNANSWERED_STATES, Case, CaseAssist, CaseState, DeadlinePolicyRecord
 
 
 class CaseFilter(BaseModel):
@@ -79,7 +79,7 @@ def apply_filter(query: Select[tuple[Case]], f: CaseFilter, today: date | None =
     if f.q:
         like = f"%{f.q}%"
         query = query.where(or_(Case.number.like(like), Case.subject.like(like), Case.details.like(like)))
-    waiting = Case.state.in_(OPEN_STATES - ANSWERED_STATES)  # the unit still owes the answer
+    waiting = Case.state.in_(UNANSWERED_STATES)
     if f.due == "overdue":
         query = query.where(waiting, Case.due_on < today)
     elif f.due == "due_today":

@@ -3,6 +3,8 @@
 ``run_daily(today)`` does one day's work and can run any number of times that day without doing
 anything twice:
 
+- makes the cases of any ended show with calls still owed one (its conversion at the end of the
+  show failed, or calls were added to it afterwards), so none is left for someone to notice;
 - schedules the weekly look-backs (回头看) on open on-air commitments;
 - recomputes the due dates that were counted Monday to Friday because the holiday calendar of
   their year was not yet published, once the library knows that year;
@@ -11,8 +13,10 @@ anything twice:
 - escalates to a formal supervision notice (督办) an overdue case that had two reminders and no
   progress since, once.
 
-Reminders and supervision notices go through ``workflow.perform`` with no actor (the scheduler), so
-they are in the case's history and delivered by the notifiers like the office's own.
+Everything it does to a case goes through ``workflow.perform`` with no actor (the scheduler):
+reminders and supervision notices as the office's own, so the notifiers deliver them; cases made,
+look-backs scheduled and due dates recounted as the table's system actions. All of it is in the
+cases' history.
 
 ``start(app)`` runs it at 08:30 station time every day and once shortly after start;
 ``flask followup daily [--date YYYY-MM-DD]`` runs it once, for cron or a second process.
@@ -34,20 +38,22 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from broadcast.models import AirSession, SessionState
+from console.models import Call
 from core import clock
 from core.api import ApiError
 from core.extensions import db
 from followup import workflow
+from followup.conversion import convert_session, wants_case
 from followup.deadlines import DeadlinePolicy, due_date
-from followup.models import Case, CaseEvent, CaseState, ExtensionState, Notice, NoticeKind
+from followup.models import UNIT_OWES, CallbackKind, Case, CaseState, Notice, NoticeKind
 from followup.policy import policy_for
 
 log = logging.getLogger("hotline.followup.scheduler")
 
 S = CaseState
-# The states in which the unit still owes the citizen an answer.
-OWED = (S.ASSIGNED, S.ACCEPTED, S.IN_PROGRESS, S.REDO, S.DRAFTED, S.APPROVED)
 STUCK_DAYS = 5
 REMINDERS_BEFORE_SUPERVISION = 2
 # History lines that do not move the matter on: notices, their reading, callbacks that change no
@@ -63,20 +69,27 @@ NOT_PROGRESS = frozenset(
         "edit",
         "column_pick",
         "due_recomputed",
+        "lookback_scheduled",
     }
 )
+# Lines the duty writes for its own bookkeeping: nobody did anything, so a stuck case stays stuck.
+NOT_ACTIVITY = frozenset({"lookback_scheduled"})
 RUN_AT = {"hour": 8, "minute": 30}
 FIRST_RUN_AFTER = timedelta(seconds=30)
 
 
 def run_daily(today: date) -> dict[str, int]:
     """One day's duty (needs an app context). Returns what was done, by kind."""
-    counts = {"lookbacks": workflow.schedule_lookbacks(today), "recomputed": recompute_fallback_dues()}
+    counts = {
+        "converted": convert_ended_shows(),
+        "lookbacks": schedule_lookbacks(today),
+        "recomputed": recompute_fallback_dues(),
+    }
     counts |= {"reminders": 0, "supervisions": 0, "failed": 0}
-    case_ids = list(db.session.scalars(select(Case.id).where(Case.state.in_(OWED)).order_by(Case.id)))
+    case_ids = list(db.session.scalars(select(Case.id).where(Case.state.in_(UNIT_OWES)).order_by(Case.id)))
     for case_id in case_ids:
         case = db.session.get(Case, case_id)
-        if case is None or case.state not in OWED:
+        if case is None or case.state not in UNIT_OWES:
             continue
         try:
             done = _chase(case, today)
@@ -136,7 +149,8 @@ def reminder_reasons(case: Case, today: date, policy: DeadlinePolicy) -> list[st
 
 
 def last_event_at(case: Case) -> datetime:
-    return case.events[-1].at if case.events else case.assigned_at
+    done = [event.at for event in case.events if event.action not in NOT_ACTIVITY]
+    return done[-1] if done else case.assigned_at
 
 
 def last_progress_at(case: Case) -> datetime:
@@ -177,57 +191,83 @@ def supervision_message(case: Case, today: date) -> str:
     )
 
 
-# --- due dates counted without the holiday calendar -----------------------------------------------
-def recompute_fallback_dues() -> int:
-    """Recount the due dates that were counted Monday to Friday, now that the holiday library knows
-    their year. A case keeps a due date granted by an extension; only the flag goes. Commits."""
+# --- cases owed by ended shows -------------------------------------------------------------------
+def convert_ended_shows() -> int:
+    """Make the cases of every ended show that has calls wanting one and none yet. Returns how
+    many cases were made."""
+    unconverted = (
+        select(AirSession)
+        .where(
+            AirSession.state == SessionState.ENDED,
+            select(Call.id)
+            .outerjoin(Case, Case.call_id == Call.id)
+            .where(Call.session_id == AirSession.id, Case.id.is_(None))
+            .exists(),
+        )
+        .order_by(AirSession.air_date, AirSession.id)
+    )
     count = 0
-    for case in db.session.scalars(
-        select(Case).where(Case.calendar_fallback.is_(True), Case.state != S.MERGED).order_by(Case.id)
-    ):
-        count += _recompute(case)
-    db.session.commit()
+    for session in db.session.scalars(unconverted).all():
+        calls = db.session.scalars(
+            select(Call).where(Call.session_id == session.id).options(selectinload(Call.air_record))
+        )
+        if not any(wants_case(call) for call in calls):
+            continue  # only calls settled on air are left: nothing is owed
+        try:
+            result = convert_session(session, None)
+        except Exception:  # one show's trouble must not keep the others' cases or the reminders back
+            log.exception("the calls of session %s were not made cases", session.id)
+            continue
+        count += len(result.created) + len(result.duplicates)
     return count
 
 
-def _recompute(case: Case) -> int:
-    policy = policy_for(case.programme_id)
-    start, redo = due_start(case)
-    rule = policy.rule_for(
-        category=str(case.category) if case.category else None,
-        urgency=str(case.urgency) if case.urgency else None,
-        complex=case.complex,
-        redo=redo,
-    )
-    if due_date(start, rule).calendar_fallback:
-        return 0  # the library still does not know the year
-    before = case.due_on
-    if any(e.state == ExtensionState.APPROVED for e in case.extensions):
-        case.calendar_fallback = False
-        note = _(
-            "Holiday calendar now published; the due date %(due)s granted by extension stays.",
-            due=before.isoformat(),
+# --- look-backs on on-air commitments -------------------------------------------------------------
+def schedule_lookbacks(today: date) -> int:
+    """Weekly look-back on every open on-air commitment that has none pending. Returns how many
+    were scheduled."""
+    cases = db.session.scalars(
+        select(Case).where(
+            Case.commitment_what != "",
+            Case.commitment_fulfilled_on.is_(None),
+            Case.anonymous.is_(False),
+            Case.state.in_(workflow.ACTIONS["lookback_scheduled"].sources),
         )
-    else:
-        workflow.set_due(case, start, policy, redo=redo)
-        note = _(
-            "Holiday calendar now published: due date recounted from %(start)s, %(before)s → %(after)s.",
-            start=start.isoformat(),
-            before=before.isoformat(),
-            after=case.due_on.isoformat(),
-        )
-    db.session.add(
-        CaseEvent(
-            case=case,
-            actor_id=None,
-            action="due_recomputed",
-            from_state=case.state,
-            to_state=case.state,
-            note=note,
-            data={"from": before.isoformat(), "to": case.due_on.isoformat(), "start": start.isoformat()},
-        )
-    )
-    return 1
+    ).all()
+    count = 0
+    with workflow.one_transaction():
+        for case in cases:
+            lookbacks = [c for c in case.callbacks if c.kind == CallbackKind.LOOKBACK]
+            if any(c.done_at is None for c in lookbacks):
+                continue
+            last = max((clock.local_date(c.done_at) for c in lookbacks if c.done_at), default=None)
+            start = last or clock.local_date(case.assigned_at)
+            if today >= start + workflow.LOOKBACK_EVERY:
+                workflow.perform(case, "lookback_scheduled", None, {"due_on": today}, system=True)
+                count += 1
+    return count
+
+
+# --- due dates counted without the holiday calendar -----------------------------------------------
+def recompute_fallback_dues() -> int:
+    """Recount the due dates that were counted Monday to Friday, now that the holiday library knows
+    their year. Returns how many were."""
+    count = 0
+    cases = db.session.scalars(
+        select(Case)
+        .where(Case.calendar_fallback.is_(True), Case.state.in_(workflow.ACTIONS["due_recomputed"].sources))
+        .order_by(Case.id)
+    ).all()
+    with workflow.one_transaction():
+        for case in cases:
+            start, redo = due_start(case)
+            rule = workflow.rule_for_case(case, policy_for(case.programme_id), redo=redo)
+            if due_date(start, rule).calendar_fallback:
+                continue  # the library still does not know the year
+            data = {"start": start.isoformat(), "redo": redo}
+            workflow.perform(case, "due_recomputed", None, data, system=True)
+            count += 1
+    return count
 
 
 def due_start(case: Case) -> tuple[date, bool]:

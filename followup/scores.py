@@ -41,7 +41,16 @@ from broadcast.models import AirSession, SessionState, Unit
 from console.models import AirRecord, Call, Satisfaction
 from core import clock
 from core.extensions import db
-from followup.models import ANSWERED_STATES, Callback, CallbackKind, Case, CaseState, Notice, NoticeKind
+from followup.models import (
+    NOT_THE_UNITS,
+    UNIT_OWES,
+    Callback,
+    CallbackKind,
+    Case,
+    CaseState,
+    Notice,
+    NoticeKind,
+)
 
 DEFAULT_MIN_CASES = 3
 
@@ -55,7 +64,6 @@ WEIGHTS: dict[str, int] = {
     "on_air_satisfaction": 10,
 }
 # Cases that are not (or no longer) the unit's to handle.
-NOT_THE_UNITS = frozenset({CaseState.MERGED, CaseState.DUPLICATE, CaseState.RETURNED})
 HELD = frozenset({SessionState.LIVE, SessionState.ENDED})
 CONTENT = frozenset({Satisfaction.SATISFIED, Satisfaction.BASIC})
 
@@ -271,7 +279,7 @@ def _answered_on_time(case: Case) -> bool:
 
 
 def _overdue_unanswered(case: Case, today: date) -> bool:
-    return case.state != CaseState.SETTLED and case.state not in ANSWERED_STATES and case.due_on < today
+    return case.state in UNIT_OWES and case.due_on < today
 
 
 def result_satisfaction(case: Case) -> Satisfaction | None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from console.models import label
 from core import clock
 from core.accounts import User
@@ -24,15 +22,7 @@ from followup.models import (
     Reply,
 )
 from followup.policy import policy_for
-from followup.workflow import ACTIONS, available
-
-# History lines written by something other than an action of the table.
-EVENT_LABELS = {
-    "created": _l("Case created"),
-    "merged_in": _l("Another case merged into this one"),
-    "due_recomputed": _l("Due date recomputed"),
-}
-
+from followup.workflow import ACTIONS, available, publishable
 
 
 def _iso(value: datetime | date | None) -> str | None:
@@ -101,6 +91,7 @@ def case_json(case: Case, viewer: User) -> dict[str, Any]:
             "address": "" if case.anonymous else case.address,
             "details": case.details,
             "consent_publish": case.consent_publish,
+            "publishable": publishable(case),
             "on_air_answer": case.on_air_answer,
             "commitment": {
                 "what": case.commitment_what,
@@ -210,7 +201,7 @@ def event_json(event: CaseEvent) -> dict[str, Any]:
         "at": _iso(event.at),
         "actor": event.actor.display_name if event.actor else None,
         "action": event.action,
-        "action_label": str(action.label if action else EVENT_LABELS.get(event.action, event.action)),
+        "action_label": str(action.label) if action else event.action,
         "from_state": event.from_state,
         "to_state": event.to_state,
         "to_state_label": label(event.to_state),

@@ -6,19 +6,29 @@ and what it needs from the person. ``perform`` is the only way a case changes: i
 acting (a unit acts only on its own cases), checks the state, validates the input, applies the
 change, writes one append-only history line, commits, then tells the desks. No route, page or
 job changes a case's state any other way, so no illegal jump is possible through any of them.
+
+What the application does by itself is in the table too, as system actions no person's role may
+take: making a case of a call, the line a merge leaves on the case merged into, a due date
+recounted once the holiday calendar is known, a weekly look-back scheduled. So every line of a
+case's history is written by ``perform``, and only there (``_record``).
+
+Several actions can be one transaction (``one_transaction``): a show's conversion makes all its
+cases at once, and a merge writes a line on a second case; they are committed together and only
+then told to the desks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from broadcast.models import Section, Unit
@@ -29,8 +39,12 @@ from core.api import ApiError, invalid, parse
 from core.db import utcnow
 from core.extensions import db
 from followup import realtime
-from followup.deadlines import DeadlinePolicy, due_date
+from followup.deadlines import DeadlinePolicy, DeadlineRule, due_date
 from followup.models import (
+    ANSWERED_STATES,
+    NOT_THE_UNITS,
+    OPEN_STATES,
+    UNIT_WORKING,
     Attachment,
     Callback,
     CallbackChannel,
@@ -52,7 +66,8 @@ OVERSIGHT = frozenset({Role.OVERSIGHT, Role.ADMIN})
 UNIT = frozenset({Role.UNIT_HANDLER, Role.UNIT_REVIEWER})
 REVIEWER = frozenset({Role.UNIT_REVIEWER})
 CALLBACK = frozenset({Role.CALLBACK_AGENT}) | OVERSIGHT
-UNIT_WORKING = frozenset({S.ACCEPTED, S.IN_PROGRESS, S.REDO, S.DRAFTED, S.APPROVED})
+SYSTEM: frozenset[Role] = frozenset()  # no person's role: the application alone takes the action
+NEW = None  # the state of a case being made
 PROCESS_CALLBACK_AFTER = timedelta(days=2)
 RESULT_CALLBACK_AFTER = timedelta(days=1)
 LOOKBACK_EVERY = timedelta(days=7)
@@ -151,17 +166,47 @@ class NoticeSeen(_Input):
         return value
 
 
+# What the application gives its own actions. The history line's note comes from ``note`` (and its
+# data from the other fields), as it does from a person's; an action that only learns what happened
+# while applying (the recounted date) fills them in then.
+class Create(_Input):
+    call_id: int | None = None
+    note: str = ""
+
+
+class MergedIn(_Input):
+    case_id: int
+    note: str = ""
+
+
+class Recount(_Input):
+    start: date
+    redo: bool = False
+    due_from: date | None = Field(default=None, serialization_alias="from")
+    due_to: date | None = Field(default=None, serialization_alias="to")
+    note: str = ""
+
+
+class ScheduleLookback(_Input):
+    due_on: date
+
+
 # --- the table ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Action:
     name: str
     label: Any
-    sources: frozenset[CaseState]
+    sources: frozenset[CaseState | None]  # None (NEW): a case being made
     roles: frozenset[Role]
     needs: type[_Input]
     apply: Callable[[Case, User | None, Any, DeadlinePolicy], CaseState | None]
     target: CaseState | None = None  # the usual target, for the desks' buttons; apply decides
     per_item: bool = False  # acts on one callback, extension or notice of the case, not on the case
+
+    @property
+    def system(self) -> bool:
+        """Taken by the application itself (a conversion, the daily duty, a merge's other case)."""
+        return not self.roles
 
 
 def _actions() -> dict[str, Action]:
@@ -197,29 +242,76 @@ def _actions() -> dict[str, Action]:
                DecideExtension, _decide_extension, per_item=True),
         Action("extension_told", _l("Citizen told of the new deadline"), frozenset(S) - {S.MERGED},
                UNIT | CALLBACK, ExtensionTold, _extension_told, per_item=True),
-        Action("remind", _l("Send a reminder"), frozenset(S) - {S.SETTLED, S.MERGED, S.DUPLICATE, S.RETURNED},
-               OVERSIGHT, SendNotice, _notice(NoticeKind.REMINDER)),
-        Action("supervise", _l("Issue a supervision notice"),
-               frozenset(S) - {S.SETTLED, S.MERGED, S.DUPLICATE, S.RETURNED}, OVERSIGHT, SendNotice,
-               _notice(NoticeKind.SUPERVISION)),
+        Action("remind", _l("Send a reminder"), OPEN_STATES - NOT_THE_UNITS, OVERSIGHT, SendNotice,
+               _notice(NoticeKind.REMINDER)),
+        Action("supervise", _l("Issue a supervision notice"), OPEN_STATES - NOT_THE_UNITS, OVERSIGHT,
+               SendNotice, _notice(NoticeKind.SUPERVISION)),
         Action("notice_seen", _l("Mark notice seen"), frozenset(S), UNIT, NoticeSeen, _notice_seen,
                per_item=True),
-        Action("edit", _l("Edit"), frozenset(S) - {S.SETTLED, S.MERGED}, OVERSIGHT, Edit, _edit),
+        Action("edit", _l("Edit"), OPEN_STATES, OVERSIGHT, Edit, _edit),
         Action("column_pick", _l("Pick for the newspaper column"), frozenset(S), OVERSIGHT | {Role.PRODUCER},
                ColumnPick, _column_pick),
+        # The application's own; their names are those the history has always used.
+        Action("created", _l("Case created"), frozenset({NEW}), SYSTEM, Create, _create, S.ASSIGNED),
+        Action("merged_in", _l("Another case merged into this one"), OPEN_STATES, SYSTEM, MergedIn,
+               _merged_in),
+        Action("due_recomputed", _l("Due date recomputed"), frozenset(S) - {S.MERGED}, SYSTEM, Recount,
+               _recount_due),
+        Action("lookback_scheduled", _l("Look-back scheduled"), frozenset(S) - NOT_THE_UNITS, SYSTEM,
+               ScheduleLookback, _schedule_lookback),
     ]  # fmt: skip
     return {action.name: action for action in table}
 
 
 # --- performing ---------------------------------------------------------------------------------
-def perform(case: Case, name: str, actor: User | None, data: dict[str, Any] | None = None) -> Case:
-    """Take action ``name`` on ``case`` as ``actor`` (None: the scheduler). Raises ApiError:
-    404 for a case the actor's unit may not see, 403 for a role that may not act, 409 for a
-    state the action does not start from, 422 for bad input or a refused reply."""
+_PENDING = "followup_cases_to_publish"  # on flask.g while a transaction of actions is open
+
+
+def perform(
+    case: Case, name: str, actor: User | None, data: dict[str, Any] | None = None, *, system: bool = False
+) -> Case:
+    """Take action ``name`` on ``case`` as ``actor`` (None: the scheduler). ``system``: the
+    application takes one of its own actions, on behalf of ``actor`` if any (the person converting
+    a show, merging a case), who is named in the history but not checked. Raises ApiError:
+    404 for a case the actor's unit may not see, 403 for a role that may not act (no one asking
+    through a page or the API may take a system action), 409 for a state the action does not start
+    from, 422 for bad input or a refused reply. Commits and tells the desks, unless it is inside
+    ``one_transaction``, which then does."""
+    with one_transaction():
+        _step(case, name, actor, data, system)
+    return case
+
+
+@contextmanager
+def one_transaction() -> Iterator[None]:
+    """The actions performed inside are one transaction: committed together when the outermost
+    one ends, then told to the desks; if one fails, none is kept. Nested, it joins the outer one."""
+    if _PENDING in g:
+        yield
+        return
+    changed: list[tuple[Case, list[str]]] = []
+    setattr(g, _PENDING, changed)
+    try:
+        yield
+        _commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        g.pop(_PENDING)
+    for case, rooms_before in changed:
+        realtime.publish_case(case, rooms_before)
+
+
+def _step(case: Case, name: str, actor: User | None, data: dict[str, Any] | None, system: bool) -> None:
+    """One action, applied and written in the history, not committed: ``perform`` and, for the
+    second case of a merge, the merge itself call it, always inside ``one_transaction``."""
     action = ACTIONS.get(name)
     if action is None:
         raise ApiError(404, "no_such_action", _("There is no such action."))
-    if actor is not None:
+    if action.system != system:
+        raise ApiError(403, "forbidden", _("Your role may not do this."))
+    if actor is not None and not system:
         check_may_act(case, action, actor)
     if case.state not in action.sources:
         raise ApiError(
@@ -235,13 +327,11 @@ def perform(case: Case, name: str, actor: User | None, data: dict[str, Any] | No
     target = action.apply(case, actor, payload, policy_for(case.programme_id))
     if target is not None:
         case.state = target
-    record(case, actor, name, before, payload)
+    _record(case, actor, name, before, payload)
     # Every action bumps the case's version, also one that only adds an item (an extension
     # request, a notice), so a page showing the case before it knows it is stale.
     case.updated_at = utcnow()
-    _commit()
-    realtime.publish_case(case, rooms_before)
-    return case
+    getattr(g, _PENDING).append((case, rooms_before))
 
 
 def check_may_act(case: Case, action: Action, actor: User) -> None:
@@ -274,8 +364,9 @@ def available(case: Case, user: User) -> list[str]:
     return result
 
 
-def record(case: Case, actor: User | None, action: str, before: CaseState | None, payload: Any) -> None:
-    data = payload.model_dump(mode="json", exclude={"version"}, exclude_defaults=True) if payload else None
+def _record(case: Case, actor: User | None, action: str, before: CaseState | None, payload: _Input) -> None:
+    """The one place a line of history is written."""
+    data = payload.model_dump(mode="json", by_alias=True, exclude={"version"}, exclude_defaults=True)
     note = ""
     if data:
         note = str(data.pop("reason", "") or data.pop("note", "") or data.get("message", "") or "")
@@ -321,18 +412,13 @@ def _merge(case: Case, actor: User | None, payload: OptionalNote, policy: Deadli
         raise ApiError(
             409, "merge_target_closed", _("The case to merge into is no longer open; keep this one.")
         )
-    db.session.add(
-        CaseEvent(
-            case=target,
-            actor_id=actor.id if actor else None,
-            action="merged_in",
-            from_state=target.state,
-            to_state=target.state,
-            note=_("Case %(number)s merged into this one.", number=case.number),
-            data={"case_id": case.id},
-        )
-    )
+    note = _("Case %(number)s merged into this one.", number=case.number)
+    _step(target, "merged_in", actor, {"case_id": case.id, "note": note}, True)
     return S.MERGED
+
+
+def _merged_in(case: Case, actor: User | None, payload: MergedIn, policy: DeadlinePolicy) -> None:
+    return None  # the line in the history is the whole of it
 
 
 def _return(case: Case, actor: User | None, payload: Reason, policy: DeadlinePolicy) -> CaseState:
@@ -622,18 +708,63 @@ def _column_pick(case: Case, actor: User | None, payload: ColumnPick, policy: De
 
 
 def publishable(case: Case) -> bool:
-    return case.state in {S.ANSWERED, S.CALLED_BACK, S.SETTLED} and case.consent_publish and not case.internal
+    return case.state in ANSWERED_STATES and case.consent_publish and not case.internal
+
+
+# --- the application's own actions --------------------------------------------------------------
+def _create(case: Case, actor: User | None, payload: Create, policy: DeadlinePolicy) -> CaseState:
+    """A case the conversion filled in from its call; a likely duplicate (``duplicate_of``, the
+    conversion's judgement) waits for the office to merge or keep it."""
+    db.session.add(case)
+    set_due(case, case.received_on, policy)
+    if case.duplicate_of is not None:
+        return S.DUPLICATE
+    schedule_process_callback(case)
+    return S.ASSIGNED
+
+
+def _recount_due(case: Case, actor: User | None, payload: Recount, policy: DeadlinePolicy) -> None:
+    """The due date counted again from ``start`` now that the holiday calendar of its year is
+    known. A due date granted by an extension stays; only the flag goes."""
+    payload.due_from = before = case.due_on
+    if any(e.state == ExtensionState.APPROVED for e in case.extensions):
+        case.calendar_fallback = False
+        payload.note = _(
+            "Holiday calendar now published; the due date %(due)s granted by extension stays.",
+            due=before.isoformat(),
+        )
+    else:
+        set_due(case, payload.start, policy, redo=payload.redo)
+        payload.note = _(
+            "Holiday calendar now published: due date recounted from %(start)s, %(before)s → %(after)s.",
+            start=payload.start.isoformat(),
+            before=before.isoformat(),
+            after=case.due_on.isoformat(),
+        )
+    payload.due_to = case.due_on
+    return None
+
+
+def _schedule_lookback(
+    case: Case, actor: User | None, payload: ScheduleLookback, policy: DeadlinePolicy
+) -> None:
+    _schedule(case, CallbackKind.LOOKBACK, payload.due_on)
+    return None
 
 
 # --- deadlines and callbacks --------------------------------------------------------------------
-def set_due(case: Case, start: date, policy: DeadlinePolicy, *, redo: bool = False) -> None:
-    rule = policy.rule_for(
+def rule_for_case(case: Case, policy: DeadlinePolicy, *, redo: bool = False) -> DeadlineRule:
+    """The rule of ``policy`` the case's due date is counted by."""
+    return policy.rule_for(
         category=str(case.category) if case.category else None,
         urgency=str(case.urgency) if case.urgency else None,
         complex=case.complex,
         redo=redo,
     )
-    due = due_date(start, rule)
+
+
+def set_due(case: Case, start: date, policy: DeadlinePolicy, *, redo: bool = False) -> None:
+    due = due_date(start, rule_for_case(case, policy, redo=redo))
     case.due_on = due.on
     case.due_rule = str(due.describe())
     case.calendar_fallback = due.calendar_fallback
@@ -656,31 +787,6 @@ def _schedule(case: Case, kind: CallbackKind, due: date) -> Callback:
     callback = Callback(case=case, kind=kind, due_on=due)
     db.session.add(callback)
     return callback
-
-
-def schedule_lookbacks(today: date) -> int:
-    """Weekly look-back on every open on-air commitment that has none pending; the scheduler's
-    daily job. Returns how many were scheduled."""
-    cases = db.session.scalars(
-        select(Case).where(
-            Case.commitment_what != "",
-            Case.commitment_fulfilled_on.is_(None),
-            Case.anonymous.is_(False),
-            Case.state.not_in([S.MERGED, S.DUPLICATE, S.RETURNED]),
-        )
-    )
-    count = 0
-    for case in cases:
-        lookbacks = [c for c in case.callbacks if c.kind == CallbackKind.LOOKBACK]
-        if any(c.done_at is None for c in lookbacks):
-            continue
-        last = max((clock.local_date(c.done_at) for c in lookbacks if c.done_at), default=None)
-        start = last or clock.local_date(case.assigned_at)
-        if today >= start + LOOKBACK_EVERY:
-            _schedule(case, CallbackKind.LOOKBACK, today)
-            count += 1
-    db.session.commit()
-    return count
 
 
 ACTIONS = _actions()

@@ -6,6 +6,7 @@ not know yet)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from datetime import date, time
 from types import SimpleNamespace
@@ -17,12 +18,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 import core.clock
-from broadcast.models import AirSession, Programme, Section
+from broadcast.models import AirSession, Programme, Section, SessionState
 from console.flow import create_call
 from console.models import CallState, Channel
 from core.extensions import db
+from followup import conversion
+from followup.conversion import Converted, convert_session
 from followup.deadlines import DeadlineRule, describe_rule, due_date
 from followup.models import CaseState
+from followup.scheduler import run_daily
 from tests.followup_helpers import act, add_call, make_case
 
 Login = Callable[[str], FlaskClient]
@@ -130,6 +134,17 @@ def ended_show(
     yield calls
 
 
+def convert(app: Flask, session_id: int) -> Converted:
+    """The session's calls made cases, as the end of the show or the daily duty does."""
+    with app.app_context():
+        session = db.session.get(AirSession, session_id)
+        assert session is not None
+        result = convert_session(session, None)
+        for case in result.created + result.duplicates:
+            case.number  # noqa: B018  (loaded while the session is open)
+        return result
+
+
 def cases_by_subject(as_user: Login) -> dict[str, dict[str, Any]]:
     rows = as_user("oversight").get("/api/cases?per_page=500").json["cases"]
     return {row["subject"]: row for row in rows}
@@ -211,10 +226,7 @@ def test_numbering_continues_in_the_programmes_next_session(
     assert next_session is not None
     add_call(app, next_session, channel=Channel.WEB, state=CallState.WAITING, subject="公证预约排队太久")
 
-    response = as_user("oversight").post(f"/api/sessions/{next_session}/cases")
-
-    assert response.status_code == 200, response.json
-    assert [row["number"] for row in response.json["created"]] == ["2026-0005"]
+    assert [case.number for case in convert(app, next_session).created] == ["2026-0005"]
 
 
 def test_another_programme_numbers_from_one(
@@ -235,9 +247,7 @@ def test_another_programme_numbers_from_one(
         session_id = session.id
     add_call(app, session_id, channel=Channel.WEB, state=CallState.WAITING, subject="公证预约排队太久")
 
-    response = as_user("oversight").post(f"/api/sessions/{session_id}/cases")
-
-    assert [row["number"] for row in response.json["created"]] == ["2026-0001"]
+    assert [case.number for case in convert(app, session_id).created] == ["2026-0001"]
 
 
 def test_a_new_year_numbers_from_one(
@@ -252,12 +262,75 @@ def test_a_new_year_numbers_from_one(
 
 
 def test_converting_a_session_twice_creates_nothing_twice(
-    live: SimpleNamespace, ended_show: SimpleNamespace, as_user: Login
+    app: Flask, live: SimpleNamespace, ended_show: SimpleNamespace, as_user: Login
 ) -> None:
-    response = as_user("oversight").post(f"/api/sessions/{live.id}/cases")
-    assert response.status_code == 200
-    assert (response.json["created"], response.json["duplicates"], response.json["already"]) == ([], [], 4)
+    result = convert(app, live.id)
+    assert (result.created, result.duplicates, result.already) == ([], [], 4)
     assert len(cases_by_subject(as_user)) == 4
+
+
+# --- the daily duty: an ended show never stays without its cases --------------------------------
+def daily(app: Flask, day: date) -> dict[str, int]:
+    with app.app_context():
+        return run_daily(day)
+
+
+def test_calls_added_to_an_ended_show_are_made_cases_by_the_daily_duty_once(
+    app: Flask, live: SimpleNamespace, ended_show: SimpleNamespace, as_user: Login, show_day: date
+) -> None:
+    late = "人民调解协议如何司法确认"
+    add_call(app, live.id, channel=Channel.WEB, state=CallState.WAITING, subject=late)
+
+    first, second = daily(app, show_day), daily(app, show_day)
+
+    assert (first["converted"], second["converted"]) == (1, 0)
+    rows = cases_by_subject(as_user)
+    assert (rows[late]["state"], rows[late]["number"]) == (CaseState.ASSIGNED, "2026-0005")
+    assert len(rows) == 5
+
+
+def test_a_show_whose_conversion_failed_at_its_end_gets_its_cases_from_the_daily_duty_once(
+    app: Flask, live: SimpleNamespace, as_user: Login, show_day: date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registered(app, live.id, Channel.WEB, contact_number="13900004444", subject=WEB, details="已去三次")
+    registered(app, live.id, Channel.PHONE, caller_number="13900005555", subject=PHONE)
+    make_case = conversion._make_case
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(conversion, "_make_case", broken)
+    with contextlib.suppress(RuntimeError):  # the show's end is committed before its calls are made cases
+        as_user("host").post(f"/api/sessions/{live.id}/end")
+    monkeypatch.setattr(conversion, "_make_case", make_case)
+    with app.app_context():
+        session = db.session.get(AirSession, live.id)
+        assert session is not None and session.state == SessionState.ENDED
+    assert cases_by_subject(as_user) == {}
+
+    first, second = daily(app, show_day), daily(app, show_day)
+
+    assert (first["converted"], second["converted"]) == (2, 0)
+    assert sorted(cases_by_subject(as_user)) == sorted([WEB, PHONE])
+
+
+def test_the_daily_duty_leaves_a_show_still_on_air_alone(
+    app: Flask, live: SimpleNamespace, as_user: Login, show_day: date
+) -> None:
+    registered(app, live.id, Channel.WEB, subject=WEB)
+
+    assert daily(app, show_day)["converted"] == 0
+    assert cases_by_subject(as_user) == {}
+
+
+def test_the_daily_duty_makes_nothing_of_an_ended_show_settled_on_air(
+    app: Flask, live: SimpleNamespace, as_user: Login, show_day: date
+) -> None:
+    aired(as_user, live.id, {"outcome": "answered", "answer": "一般15个工作日内办结"}, subject=ANSWERED)
+    assert as_user("host").post(f"/api/sessions/{live.id}/end").status_code == 200
+
+    assert daily(app, show_day)["converted"] == 0
+    assert cases_by_subject(as_user) == {}
 
 
 # --- one call at a time -------------------------------------------------------------------------
@@ -301,7 +374,6 @@ def test_units_and_callback_agents_do_not_convert_calls(
 ) -> None:
     call_id = add_call(app, demo.id)
     assert as_user(username).post(f"/api/calls/{call_id}/case").status_code == 403
-    assert as_user(username).post(f"/api/sessions/{demo.id}/cases").status_code == 403
 
 
 # --- likely duplicates --------------------------------------------------------------------------

@@ -10,12 +10,14 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 from flask_babel import gettext
 
+from core.extensions import db
 from followup import public
-from tests.followup_helpers import CONCRETE_REPLY, S, act, get_case, make_case
+from followup.models import Case
+from tests.followup_helpers import CONCRETE_REPLY, S, act, get_case, make_case, other_unit_id
 
 AsUser = Callable[[str], FlaskClient]
 
@@ -131,6 +133,38 @@ def test_newest_answer_first_and_paginated(
 
     assert number_of(app, newer) in first and number_of(app, older) not in first
     assert number_of(app, older) in second
+
+
+def test_the_totals_pages_and_unit_choices_count_only_what_may_be_published(
+    app: Flask, demo: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown = answered(app, demo, subject="路灯不亮", contact_number="13900000001")
+    internal = answered(app, demo, subject="涉及重大项目的投诉", contact_number="13900000002")
+    act(app, internal, "edit", "oversight", {"internal": True})
+    not_consented = answered(
+        app, demo, subject="工地夜间施工噪音", contact_number="13900000003", consent_publish=False
+    )
+    # Both answered by the other unit, which has nothing it may show.
+    with app.app_context():
+        for case_id in (internal, not_consented):
+            case = db.session.get(Case, case_id)
+            assert case is not None
+            case.unit_id = case.first_unit_id = other_unit_id(app)
+        db.session.commit()
+    monkeypatch.setattr(public, "PER_PAGE", 1)
+    rendered: list[dict[str, Any]] = []
+
+    def remember(sender: Flask, template: Any, context: dict[str, Any], **extra: Any) -> None:
+        if template.name == "followup/public_answers.html":
+            rendered.append(context)
+
+    with template_rendered.connected_to(remember, app):
+        html = page(app)
+
+    (context,) = rendered
+    assert (context["total"], context["pages"]) == (1, 1)
+    assert [unit.id for unit in context["units"]] == [demo.unit_id]
+    assert number_of(app, shown) in html
 
 
 # --- the column picker ---------------------------------------------------------------------------

@@ -7,17 +7,17 @@ from __future__ import annotations
 import logging
 import socket
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core import clock
 from core.extensions import db
-from followup.models import Callback, CallbackKind, Case, CaseState, Delivery, Notice, NoticeKind
+from followup.models import Callback, CallbackKind, Case, CaseEvent, CaseState, Delivery, Notice, NoticeKind
 from followup.scheduler import run_daily
 from tests.followup_helpers import COMMITMENT, make_case
 
@@ -79,6 +79,46 @@ def test_an_overdue_case_reminded_twice_without_progress_gets_a_supervision_noti
     supervision = [n for n in _notices(app, case_id) if n[0] == NoticeKind.SUPERVISION]
     assert (first["supervisions"], second["supervisions"]) == (1, 0)
     assert [(n[1], n[3]) for n in supervision] == [(f"督办〔{today.year}〕1号", None)]
+
+
+def test_an_edit_by_the_office_is_no_progress_and_the_supervision_notice_still_follows(
+    app: Flask, demo: SimpleNamespace, as_user: Login
+) -> None:
+    today = clock.today()
+    case_id = make_case(app, demo, CaseState.IN_PROGRESS)
+    _set(app, case_id, due_on=today - timedelta(days=5))
+    office = as_user("oversight")
+    for _ in range(2):
+        sent = office.post(
+            "/api/notices/bulk", json={"case_ids": [case_id], "kind": "reminder", "message": "请尽快办理"}
+        )
+        assert sent.json["sent"] == [case_id]
+    edited = office.post(f"/api/cases/{case_id}/actions/edit", json={"internal": True})
+    assert edited.status_code == 200, edited.json
+
+    counts = _daily(app, today)
+
+    assert counts["supervisions"] == 1
+    assert [n[0] for n in _notices(app, case_id)][-1] == NoticeKind.SUPERVISION
+
+
+def test_a_look_back_scheduled_does_not_end_a_stuck_spell(app: Flask, demo: SimpleNamespace) -> None:
+    today = clock.today()
+    case_id = make_case(app, demo, CaseState.IN_PROGRESS, record=COMMITMENT)
+    # As if the case had been started ten days ago and nobody had touched it since.
+    ten_days_ago = datetime.now(UTC) - timedelta(days=10)
+    _set(app, case_id, assigned_at=ten_days_ago)
+    with app.app_context():
+        db.session.execute(
+            update(CaseEvent).where(CaseEvent.case_id == case_id).values(at=ten_days_ago),
+            execution_options={"synchronize_session": False, "demo_backdating": True},
+        )
+        db.session.commit()
+
+    counts = _daily(app, today)
+
+    assert (counts["lookbacks"], counts["reminders"]) == (1, 1)
+    assert "10" in _notices(app, case_id)[0][2]
 
 
 def test_supervision_notices_are_numbered_in_sequence_per_year(

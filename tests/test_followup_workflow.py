@@ -21,6 +21,7 @@ from sqlalchemy import update
 import core.clock
 from console.demo import DEMO_USERS, OTHER_UNIT_USERS
 from core import clock
+from core.api import ApiError
 from core.extensions import db
 from followup.models import (
     Callback,
@@ -34,7 +35,8 @@ from followup.models import (
     Notice,
     NoticeKind,
 )
-from followup.workflow import ACTIONS, schedule_lookbacks
+from followup.scheduler import schedule_lookbacks
+from followup.workflow import ACTIONS, perform
 from tests.followup_helpers import (
     COMMITMENT,
     CONCRETE_REPLY,
@@ -129,22 +131,26 @@ def post_action(client: FlaskClient, case_id: int, action: str, body: dict[str, 
     return client.post(f"/api/cases/{case_id}/actions/{action}", json=body)
 
 
-LEGAL = [(name, state) for name, action in ACTIONS.items() for state in CaseState if state in action.sources]
+# The actions a person takes; the application's own (system actions) are tested below them.
+PERSONS = {name: action for name, action in ACTIONS.items() if not action.system}
+SYSTEM_ACTIONS = sorted(name for name, action in ACTIONS.items() if action.system)
+LEGAL = [(name, state) for name, action in PERSONS.items() for state in CaseState if state in action.sources]
 REFUSED = [
-    (name, state) for name, action in ACTIONS.items() for state in CaseState if state not in action.sources
+    (name, state) for name, action in PERSONS.items() for state in CaseState if state not in action.sources
 ]
 ALLOWED_USERS = [
     (name, username)
-    for name, action in ACTIONS.items()
+    for name, action in PERSONS.items()
     for username, role in ROLE_OF.items()
     if role in action.roles
 ]
 WRONG_ROLES = [
     (name, username)
-    for name, action in ACTIONS.items()
+    for name, action in PERSONS.items()
     for username, role in ROLE_OF.items()
     if role not in action.roles
 ]
+ANYONE_ON_SYSTEM = [(name, username) for name in SYSTEM_ACTIONS for username in ROLE_OF]
 
 
 # --- every transition of the table --------------------------------------------------------------
@@ -211,6 +217,39 @@ def test_a_role_the_table_does_not_name_is_refused_and_changes_nothing(
 
     assert response.status_code == 403, response.json
     assert snapshot(app, case_id) == before
+
+
+@pytest.mark.parametrize(
+    ("action", "username"), ANYONE_ON_SYSTEM, ids=[f"{a}-by-{u}" for a, u in ANYONE_ON_SYSTEM]
+)
+def test_no_one_takes_a_system_action_through_the_api(
+    app: Flask, demo: SimpleNamespace, as_user: Login, action: str, username: str
+) -> None:
+    case_id = make_case(app, demo, S.ACCEPTED, record=COMMITMENT)
+    bodies = {
+        "created": {"call_id": 1},
+        "merged_in": {"case_id": case_id, "note": "x"},
+        "due_recomputed": {"start": "2026-03-02"},
+        "lookback_scheduled": {"due_on": "2026-03-02"},
+    }
+    before = snapshot(app, case_id)
+
+    response = post_action(as_user(username), case_id, action, bodies[action])
+
+    assert response.status_code == 403, response.json
+    assert snapshot(app, case_id) == before
+
+
+def test_the_application_takes_a_persons_action_only_as_the_scheduler(
+    app: Flask, demo: SimpleNamespace
+) -> None:
+    case_id = make_case(app, demo)
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        assert case is not None
+        with pytest.raises(ApiError) as refused:
+            perform(case, "accept", user("handler"), system=True)
+    assert refused.value.status == 403
 
 
 def test_another_units_handler_cannot_see_the_case_to_act_on_it(
@@ -676,6 +715,21 @@ def test_a_look_back_finding_the_commitment_not_kept_keeps_the_case_open(
     assert response.json["commitment_open"] is True
     assert [c["kind"] for c in response.json["callbacks"] if c["done_at"] is None][-1] == "lookback"
     assert post_action(as_user("oversight"), case_id, "settle", {}).status_code == 409
+
+
+def test_a_scheduled_look_back_is_a_line_of_the_history_by_no_one(
+    app: Flask, demo: SimpleNamespace, as_user: Login
+) -> None:
+    case_id = make_case(app, demo, S.CALLED_BACK, record=COMMITMENT)
+    with app.app_context():
+        assert schedule_lookbacks(clock.today() + timedelta(days=7)) == 1
+    last = as_user("oversight").get(f"/api/cases/{case_id}").json["events"][-1]
+    assert (last["action"], last["actor"], last["from_state"], last["to_state"]) == (
+        "lookback_scheduled",
+        None,
+        S.CALLED_BACK,
+        S.CALLED_BACK,
+    )
 
 
 def test_an_anonymous_case_with_a_commitment_does_not_wait_for_a_look_back_it_is_exempt_from(

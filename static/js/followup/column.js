@@ -7,7 +7,6 @@
 (() => {
   const { el, t, api, toast } = Hotline;
   const data = JSON.parse(document.getElementById("column-data").textContent);
-  const PUBLISHABLE_STATES = ["answered", "called_back", "settled"];
 
   // One record per case, whichever lists it came in.
   const cases = new Map();
@@ -107,7 +106,7 @@
     item.version = json.version;
     item.picked = json.column_pick;
     item.state = json.state_label;
-    item.publishable = PUBLISHABLE_STATES.includes(json.state) && json.consent_publish && !json.internal;
+    item.publishable = json.publishable;
     item.why_not = item.publishable ? ""
       : json.internal ? t("column.why.internal")
       : !json.consent_publish ? t("column.why.consent")

@@ -135,7 +135,8 @@ const UnitDesk = (() => {
   const { el, t, toast } = Hotline;
   const MAX = 500;
   const SETTLED_DAYS = 180;  // settled cases shown: received in the last half year
-  // The work queues, in the order a handler works through them.
+  // The work queues, in the order a handler works through them; the last holds the closed cases
+  // (the server's "closed" list: which states those are is the server's to say).
   const QUEUES = [
     { key: "assigned", states: ["assigned"] },
     { key: "redo", states: ["redo"] },
@@ -144,7 +145,7 @@ const UnitDesk = (() => {
     { key: "approved", states: ["approved"] },
     { key: "answered", states: ["answered", "called_back"] },
     { key: "returned", states: ["returned", "duplicate"] },
-    { key: "settled", states: ["settled", "merged"], closed: true },
+    { key: "settled", states: [], closed: true },
   ];
   const COLUMNS = ["number", "subject", "category", "received", "due", "state", "notices", "extension"];
 
@@ -165,6 +166,7 @@ const UnitDesk = (() => {
         Desk.fetchCases({ due: "closed", received_from: daysAgo(data.today, SETTLED_DAYS), per_page: MAX }),
       ]);
       closed.cases.sort((a, b) => (a.due_on < b.due_on ? 1 : a.due_on > b.due_on ? -1 : 0));
+      for (const row of closed.cases) row.closed = true;
       rows = open.cases.concat(closed.cases);
       render(open.total > open.cases.length ? open : null);
     } catch (err) {
@@ -175,7 +177,7 @@ const UnitDesk = (() => {
   }
 
   function counters() {
-    const open = rows.filter((r) => !["settled", "merged"].includes(r.state));
+    const open = rows.filter((r) => !r.closed);
     const counts = {
       overdue: open.filter(Desk.late).length,
       soon: open.filter(Desk.soon).length,
@@ -209,7 +211,7 @@ const UnitDesk = (() => {
     }
     const shown = only ? rows.filter(FILTERS[only]) : rows;
     for (const queue of QUEUES) {
-      const mine = shown.filter((r) => queue.states.includes(r.state));
+      const mine = shown.filter((r) => (queue.closed ? r.closed : queue.states.includes(r.state)));
       if (only && !mine.length) continue;
       box.append(queueBox(queue, mine));
     }

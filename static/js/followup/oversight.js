@@ -308,46 +308,6 @@
       form);
   }
 
-  // --- making cases from an ended show ----------------------------------------------------------
-  function fillSessions() {
-    const select = document.querySelector("#convert-form select[name=session_id]");
-    if (!select) return;
-    const ended = data.sessions.filter((s) => s.ended);
-    select.replaceChildren(...(ended.length ? ended.map((s) => el("option", { value: s.id },
-      s.label + " — " + (s.cases ? Desk.count("ov.session_cases", s.cases) : t("ov.session_none"))))
-      : [el("option", { value: "" }, t("ov.no_ended"))]));
-    // The ones without any case first catch the eye: most likely never converted.
-    const none = ended.find((s) => !s.cases);
-    if (none) select.value = String(none.id);
-  }
-
-  async function convert(event) {
-    event.preventDefault();
-    const select = event.target.elements.session_id;
-    if (!select.value) return;
-    const button = event.target.querySelector("button");
-    button.disabled = true;
-    const out = document.getElementById("convert-result");
-    try {
-      const result = await api("POST", "/api/sessions/" + select.value + "/cases", {});
-      const list = (rows) => rows.length
-        ? el("span", {}, " ", rows.flatMap((r, i) => [i ? ", " : "", Followup.caseLink(r)])) : null;
-      out.replaceChildren(el("ul", { class: "convert-outcome" },
-        el("li", {}, fmt("ov.created", { n: result.created.length }), list(result.created)),
-        el("li", {}, fmt("ov.duplicates", { n: result.duplicates.length }), list(result.duplicates)),
-        el("li", {}, fmt("ov.already", { n: result.already }))));
-      const session = data.sessions.find((s) => String(s.id) === select.value);
-      if (session) session.cases += result.created.length + result.duplicates.length;
-      fillSessions();
-      select.value = session ? String(session.id) : select.value;
-      await Promise.all([loadPanels(), loadList()]);
-    } catch (err) {
-      toast(err.message, "error");
-    } finally {
-      button.disabled = false;
-    }
-  }
-
   // --- wiring -----------------------------------------------------------------------------------
   fillOptions();
   fromAddress();
@@ -380,8 +340,6 @@
     bulk.addEventListener("submit", sendBulk);
     document.getElementById("bulk-clear").addEventListener("click", () => { selected.clear(); loadList(); });
   }
-  const convertForm = document.getElementById("convert-form");
-  if (convertForm) { fillSessions(); convertForm.addEventListener("submit", convert); }
   loadList();
   loadPanels();
   // A push reloads the list and the panels, but never a form the officer is typing into.
