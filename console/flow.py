@@ -25,7 +25,6 @@ from console.models import (
     CallState,
     Channel,
     ChatMessage,
-    label,
 )
 from console.serialize import call_json, record_json
 from console.summary import session_summary
@@ -34,6 +33,7 @@ from core.accounts import User
 from core.api import ApiError
 from core.db import utcnow
 from core.extensions import db
+from core.labels import label
 from followup.conversion import convert_session
 
 MAX_ON_AIR = 2
@@ -149,7 +149,7 @@ def act(call: Call, action: str, user: User) -> Call:
             "illegal_transition",
             _(
                 "A call that is %(state)s cannot be moved to %(target)s.",
-                state=label(CallState(call.state)),
+                state=label(call.state),
                 target=label(target),
             ),
         )

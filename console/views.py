@@ -10,8 +10,8 @@ from sqlalchemy import or_, select
 
 from broadcast.models import AirSession, SessionState, Unit
 from console.flow import MAX_ON_AIR
-from console.realtime import SEATS, may_sit
 from core import clock
+from core.access import SEATS, may_sit
 from core.extensions import db
 
 bp = Blueprint("console", __name__)

@@ -8,9 +8,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from console.models import label
 from core import clock
 from core.accounts import User
+from core.labels import label
 from followup.deadlines import DeadlineStatus, deadline_status
 from followup.models import (
     ANSWERED_STATES,
