@@ -18,13 +18,13 @@ SEAT_ROLES: dict[str, set[Role]] = {
 }
 
 
-class UnitsSession(Protocol):
+class OnAirSession(Protocol):
     """An on-air session, as far as seat access needs it: whose hour it is."""
 
     unit_id: int
 
 
-def may_sit(user: Any, seat: str, session: UnitsSession) -> bool:
+def may_sit(user: Any, seat: str, session: OnAirSession) -> bool:
     if seat not in SEAT_ROLES or not user.is_authenticated:
         return False
     if user.has_role(Role.ADMIN):
