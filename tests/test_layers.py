@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_imports_keep_to_the_layers() -> None:
     lint_imports = Path(sys.executable).parent / "lint-imports"
+    if not lint_imports.exists():
+        pytest.fail(f"{lint_imports} is missing: install requirements-dev.txt", pytrace=False)
     result = subprocess.run(
         [str(lint_imports), "--no-cache", "--no-logo"], cwd=ROOT, capture_output=True, text=True, check=False
     )
