@@ -33,7 +33,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     # Socket.IO handlers must be declared before init_app binds them to this app's server.
     import console.realtime
-    import console.telephony_link  # noqa: F401  (the line server's namespace)
+    import console.telephony_link  # the line server's namespace
     import followup.realtime  # noqa: F401  (the desks' namespace)
 
     db.init_app(app)
@@ -53,6 +53,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     register_error_handlers(app)
     i18n.init_app(app)
+    console.init_app(app)
     _register_parts(app)
     return app
 
@@ -60,7 +61,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def _register_parts(app: Flask) -> None:
     # Imported here so that every model is known before the CLI or a request needs it.
     import followup
+    from broadcast.api import bp as broadcast_api_bp
     from broadcast.cli import schedule_cli
+    from broadcast.users import bp as users_bp
     from broadcast.views import bp as broadcast_bp
     from console.api import bp as console_api_bp
     from console.demo import demo_cli
@@ -69,7 +72,6 @@ def _register_parts(app: Flask) -> None:
     from console.webchannel import bp as webchannel_bp
     from core.accounts import bp as auth_bp
     from core.accounts import users_cli
-    from core.users import bp as users_bp
     from followup.api import bp as followup_api_bp
     from followup.callbacks_desk import bp as callbacks_bp
     from followup.case_page import bp as case_page_bp
@@ -83,6 +85,7 @@ def _register_parts(app: Flask) -> None:
         auth_bp,
         users_bp,
         broadcast_bp,
+        broadcast_api_bp,
         console_bp,
         console_api_bp,
         webchannel_bp,
@@ -102,10 +105,10 @@ def _register_parts(app: Flask) -> None:
 
 
 if __name__ == "__main__":
-    from console import matching
+    from core import text
     from followup import scheduler
 
     application = create_app()
-    matching.warm_up()  # jieba's dictionary loads in seconds; not while a seat waits for it
+    text.warm_up()  # jieba's dictionary loads in seconds; not while a seat waits for it
     scheduler.start(application)  # the daily reminders, supervision and look-backs
     socketio.run(application, host=application.config["HTTP_HOST"], port=application.config["HTTP_PORT"])

@@ -15,7 +15,7 @@ from copy import copy
 from datetime import date, time
 from typing import Any, TypeVar
 
-from flask import jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -38,11 +38,12 @@ from broadcast.models import (
     UnitContact,
 )
 from broadcast.schedule import ScheduleError, ScheduleFileError, import_schedule, scheduled_on
-from broadcast.views import bp
-from console.models import Call
+from broadcast.signals import reason_to_keep
 from core.accounts import Role, User, roles_required
 from core.api import ApiError, invalid, parse
 from core.extensions import db
+
+bp = Blueprint("broadcast_api", __name__)
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -203,6 +204,13 @@ def refuse_if(count_query: Select[Any], message: str) -> None:
         raise conflict(message)
 
 
+def refuse_if_referred_to(row: Any) -> None:
+    """409 when a package above the plan still has rows that refer to ``row``."""
+    reason = reason_to_keep(row)
+    if reason:
+        raise conflict(reason)
+
+
 def commit() -> None:
     # The checks before each write give the friendly message; this covers a concurrent writer.
     try:
@@ -331,9 +339,7 @@ def delete_unit(unit_id: int) -> Any:
     refuse_if(
         count(AirSession, AirSession.unit_id == unit.id), _("The unit has sessions; delete them first.")
     )
-    refuse_if(
-        count(Call, Call.unit_id == unit.id), _("Calls are assigned to this unit; it cannot be deleted.")
-    )
+    refuse_if_referred_to(unit)
     refuse_if(count(User, User.unit_id == unit.id), _("Users belong to this unit; move them first."))
     return deleted(unit)
 
@@ -360,10 +366,7 @@ def update_section(section_id: int) -> Any:
 @WRITE
 def delete_section(section_id: int) -> Any:
     section = get_or_404(Section, section_id)
-    refuse_if(
-        count(Call, Call.section_id == section.id),
-        _("Calls are assigned to this section; it cannot be deleted."),
-    )
+    refuse_if_referred_to(section)
     return deleted(section)
 
 
@@ -477,7 +480,7 @@ def delete_session(session_id: int) -> Any:
     session = get_or_404(AirSession, session_id)
     if session.state != SessionState.SCHEDULED:
         raise conflict(_("The session has gone on air; it is part of the record and cannot be deleted."))
-    refuse_if(count(Call, Call.session_id == session.id), _("The session has calls; it cannot be deleted."))
+    refuse_if_referred_to(session)
     return deleted(session)
 
 

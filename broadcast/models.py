@@ -11,8 +11,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, ForeignKey, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import UTCDateTime, utcnow
+from core.db import EnumText, UTCDateTime, utcnow
 from core.extensions import db
+from core.labels import register
 
 
 class Programme(db.Model):
@@ -88,12 +89,15 @@ class ContactRole(enum.StrEnum):
     LIAISON = "liaison"  # 联络员
 
 
-CONTACT_ROLE_LABELS = {
-    ContactRole.CHIEF: _l("Overall responsible"),
-    ContactRole.LEAD: _l("Responsible in charge"),
-    ContactRole.HANDLER: _l("Direct handler"),
-    ContactRole.LIAISON: _l("Liaison"),
-}
+register(
+    ContactRole,
+    {
+        ContactRole.CHIEF: _l("Overall responsible"),
+        ContactRole.LEAD: _l("Responsible in charge"),
+        ContactRole.HANDLER: _l("Direct handler"),
+        ContactRole.LIAISON: _l("Liaison"),
+    },
+)
 
 
 class UnitContact(db.Model):
@@ -101,7 +105,7 @@ class UnitContact(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
-    role: Mapped[ContactRole] = mapped_column(String(16))
+    role: Mapped[ContactRole] = mapped_column(EnumText(ContactRole))
     name: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(64), default="")
     phone: Mapped[str] = mapped_column(String(32), default="")
@@ -128,6 +132,12 @@ class SessionState(enum.StrEnum):
     ENDED = "ended"
 
 
+register(
+    SessionState,
+    {SessionState.SCHEDULED: _l("Scheduled"), SessionState.LIVE: _l("Live"), SessionState.ENDED: _l("Ended")},
+)
+
+
 def _web_token() -> str:
     return secrets.token_urlsafe(9)
 
@@ -144,7 +154,7 @@ class AirSession(db.Model):
     start_time: Mapped[time] = mapped_column(Time)
     end_time: Mapped[time] = mapped_column(Time)
     topic: Mapped[str] = mapped_column(String(256), default="")
-    state: Mapped[SessionState] = mapped_column(String(16), default=SessionState.SCHEDULED)
+    state: Mapped[SessionState] = mapped_column(EnumText(SessionState), default=SessionState.SCHEDULED)
     went_live_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The public web channel's address for this session: unguessable, so only the announced
@@ -227,13 +237,16 @@ class MaterialKind(enum.StrEnum):
     OTHER = "other"
 
 
-MATERIAL_KIND_LABELS = {
-    MaterialKind.FUNCTIONS: _l("Functions"),
-    MaterialKind.PROCEDURES: _l("Procedures"),
-    MaterialKind.COMMITMENTS: _l("Service commitments"),
-    MaterialKind.RULES: _l("Rules and policies"),
-    MaterialKind.OTHER: _l("Other material"),
-}
+register(
+    MaterialKind,
+    {
+        MaterialKind.FUNCTIONS: _l("Functions"),
+        MaterialKind.PROCEDURES: _l("Procedures"),
+        MaterialKind.COMMITMENTS: _l("Service commitments"),
+        MaterialKind.RULES: _l("Rules and policies"),
+        MaterialKind.OTHER: _l("Other material"),
+    },
+)
 
 
 class Material(db.Model):
@@ -243,7 +256,7 @@ class Material(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("air_sessions.id", ondelete="CASCADE"))
-    kind: Mapped[MaterialKind] = mapped_column(String(16))
+    kind: Mapped[MaterialKind] = mapped_column(EnumText(MaterialKind))
     title: Mapped[str] = mapped_column(String(256))
     body: Mapped[str] = mapped_column(Text, default="")
 

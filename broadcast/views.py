@@ -2,26 +2,22 @@
 (/plan), one unit's editor (/plan/units/<id>) and one session's editor (/plan/sessions/<id>).
 
 Each page is a server-rendered shell with its first data embedded as JSON; the page's script then
-edits through the planning JSON API (broadcast/api.py), whose routes live on this blueprint too.
+edits through the planning JSON API (broadcast/api.py, its own blueprint).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, render_template
 
-from broadcast.models import (
-    CONTACT_ROLE_LABELS,
-    MATERIAL_KIND_LABELS,
-    AirSession,
-    Unit,
-)
-from console.realtime import SEATS  # the live seats a session links to (/live/<id>/<seat>)
+from broadcast import api
+from broadcast.models import AirSession, ContactRole, MaterialKind, Unit
+from core.access import SEATS  # the live seats a session links to (/live/<id>/<seat>)
 from core.accounts import Role, roles_required
 from core.extensions import db
+from core.labels import choices
 
 bp = Blueprint("broadcast", __name__)
 
@@ -32,18 +28,6 @@ RECENT = timedelta(days=30)
 
 def station_today() -> date:
     return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
-
-
-def _page(template: str, **context: Any) -> str:
-    labels = {**CONTACT_ROLE_LABELS, **MATERIAL_KIND_LABELS}
-    return render_template(
-        template,
-        contact_roles=[(role.value, label) for role, label in CONTACT_ROLE_LABELS.items()],
-        material_kinds=[(kind.value, label) for kind, label in MATERIAL_KIND_LABELS.items()],
-        # For the scripts, keyed as Hotline.label() looks them up: "ContactRole.chief".
-        enum_labels={f"{type(key).__name__}.{key.value}": str(label) for key, label in labels.items()},
-        **context,
-    )
 
 
 @bp.get("/plan")
@@ -57,7 +41,7 @@ def plan() -> str:
         "sessions": api.sessions_json(api.SessionQuery.model_validate({"from": since})),
         "since": since.isoformat(),
     }
-    return _page("broadcast/plan.html", data=data)
+    return render_template("broadcast/plan.html", data=data)
 
 
 @bp.get("/plan/units/<int:unit_id>")
@@ -68,7 +52,7 @@ def unit_page(unit_id: int) -> str:
         "unit": unit.to_json(),
         "sessions": api.sessions_json(api.SessionQuery(unit_id=unit.id)),
     }
-    return _page("broadcast/unit.html", unit=unit, data=data)
+    return render_template("broadcast/unit.html", unit=unit, data=data, contact_roles=choices(ContactRole))
 
 
 @bp.get("/plan/sessions/<int:session_id>")
@@ -76,8 +60,7 @@ def unit_page(unit_id: int) -> str:
 def session_page(session_id: int) -> str:
     session = db.get_or_404(AirSession, session_id)
     data = {"session": api.plan_json(session), "units": api.units_json(), "seats": SEATS}
-    return _page("broadcast/session.html", session=session, data=data)
+    return render_template(
+        "broadcast/session.html", session=session, data=data, material_kinds=choices(MaterialKind)
+    )
 
-
-# Registers the planning API's routes on ``bp``; imported last because it needs ``bp``.
-from broadcast import api  # noqa: E402

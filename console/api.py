@@ -19,20 +19,19 @@ from console.call_actions import seat_action
 from console.models import (
     BlockedNumber,
     Call,
-    Category,
     Channel,
     ChatMessage,
     Outcome,
     Recording,
-    Satisfaction,
-    Urgency,
 )
-from console.realtime import MASKED_SEATS, may_sit, snapshot
+from console.realtime import MASKED_SEATS, snapshot
 from console.serialize import call_json, record_json, recording_json
 from console.summary import session_summary
+from core.access import may_sit
 from core.accounts import Role, roles_required
 from core.api import ApiError, parse
 from core.extensions import db
+from core.matter import Category, Satisfaction, Urgency
 
 bp = Blueprint("console_api", __name__, url_prefix="/api")
 

@@ -24,6 +24,7 @@ from broadcast.models import (
 from core import clock
 from core.accounts import Role, User, create_user
 from core.extensions import db
+from core.labels import label
 
 DEMO_PASSWORD = "hotline-demo"
 
@@ -162,4 +163,4 @@ def load_command() -> None:
     click.echo(f"Web channel for listeners: /w/{session.web_token}")
     click.echo(f"Log in at http://127.0.0.1:{port}/login with one of (password: {DEMO_PASSWORD}):")
     for username, role, name in DEMO_USERS:
-        click.echo(f"  {username:10} {role.label:<20} {name}")
+        click.echo(f"  {username:10} {label(role):<20} {name}")

@@ -28,16 +28,16 @@ from console.models import (
     CallState,
     Channel,
     ChatMessage,
-    label,
 )
-from console.realtime import may_sit
 from console.serialize import call_json, record_json
 from console.summary import session_summary
 from core import clock
+from core.access import may_sit
 from core.accounts import User
 from core.api import ApiError
 from core.db import utcnow
 from core.extensions import db
+from core.labels import label
 from telephony.protocol import CommandName, TransferMode
 
 # Work that must wait until the change it tells of is committed: publishing it to the seats and
@@ -161,7 +161,7 @@ def _check(call: Call, action: CallAction, user: User | None) -> None:
             "illegal_transition",
             _(
                 "A call that is %(state)s cannot be moved to %(target)s.",
-                state=label(CallState(call.state)),
+                state=label(call.state),
                 target=label(action.target),
             ),
         )

@@ -12,8 +12,10 @@ from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from broadcast.models import AirSession
-from core.db import UTCDateTime, utcnow
+from core.db import EnumText, UTCDateTime, utcnow
 from core.extensions import db
+from core.labels import register
+from core.matter import Category, Satisfaction, Urgency
 from telephony.protocol import LineState
 
 
@@ -32,21 +34,6 @@ class Channel(enum.StrEnum):
     MANUAL = "manual"
 
 
-class Category(enum.StrEnum):
-    ENQUIRY = "enquiry"  # 咨询
-    HELP = "help"  # 求助
-    COMPLAINT = "complaint"  # 投诉
-    REPORT = "report"  # 举报
-    SUGGESTION = "suggestion"  # 建议
-    PRAISE = "praise"  # 表扬
-
-
-class Urgency(enum.StrEnum):
-    NORMAL = "normal"
-    URGENT = "urgent"  # ordinary emergency: hand over within 15 minutes
-    MAJOR = "major"  # major emergency: within 10 minutes
-
-
 class Outcome(enum.StrEnum):
     ANSWERED = "answered"  # answered on the spot
     COMMITMENT = "commitment"  # promised: what, by when, how
@@ -54,16 +41,9 @@ class Outcome(enum.StrEnum):
     EXPLAINED = "explained"  # explained (policy, not the unit's matter, ...)
 
 
-class Satisfaction(enum.StrEnum):
-    SATISFIED = "satisfied"  # 满意
-    BASIC = "basic"  # 基本满意
-    UNSATISFIED = "unsatisfied"  # 不满意
-
-
-# Each enum's labels, kept apart per enum: members of different enums may share a value
-# ("waiting" is a call's state and a line's).
-LABELS: dict[type[enum.Enum], dict[Any, Any]] = {
-    CallState: {
+register(
+    CallState,
+    {
         CallState.WAITING: _l("Waiting"),
         CallState.SCREENING: _l("Screening"),
         CallState.READY: _l("Ready"),
@@ -71,37 +51,17 @@ LABELS: dict[type[enum.Enum], dict[Any, Any]] = {
         CallState.DONE: _l("Done"),
         CallState.ABANDONED: _l("Abandoned"),
     },
-    Channel: {Channel.PHONE: _l("Phone"), Channel.WEB: _l("Web"), Channel.MANUAL: _l("Manual")},
-    Category: {
-        Category.ENQUIRY: _l("Enquiry"),
-        Category.HELP: _l("Request for help"),
-        Category.COMPLAINT: _l("Complaint"),
-        Category.REPORT: _l("Report of wrongdoing"),
-        Category.SUGGESTION: _l("Suggestion"),
-        Category.PRAISE: _l("Praise"),
-    },
-    Urgency: {
-        Urgency.NORMAL: _l("Normal"),
-        Urgency.URGENT: _l("Urgent"),
-        Urgency.MAJOR: _l("Major emergency"),
-    },
-    Outcome: {
+)
+register(Channel, {Channel.PHONE: _l("Phone"), Channel.WEB: _l("Web"), Channel.MANUAL: _l("Manual")})
+register(
+    Outcome,
+    {
         Outcome.ANSWERED: _l("Answered on the spot"),
         Outcome.COMMITMENT: _l("Commitment"),
         Outcome.FOLLOWUP: _l("To be handled after the show"),
         Outcome.EXPLAINED: _l("Explained"),
     },
-    Satisfaction: {
-        Satisfaction.SATISFIED: _l("Satisfied"),
-        Satisfaction.BASIC: _l("Basically satisfied"),
-        Satisfaction.UNSATISFIED: _l("Unsatisfied"),
-    },
-}
-
-
-def label(member: enum.Enum | None) -> str:
-    """The member's words in the interface language; blank for no value."""
-    return "" if member is None else str(LABELS[type(member)][member])
+)
 
 
 # The fields of a caller's card a producer edits; everything else about a call is its flow.
@@ -129,8 +89,8 @@ class Call(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("air_sessions.id"), index=True)
-    channel: Mapped[Channel] = mapped_column(String(8))
-    state: Mapped[CallState] = mapped_column(String(16), default=CallState.WAITING, index=True)
+    channel: Mapped[Channel] = mapped_column(EnumText(Channel, 8))
+    state: Mapped[CallState] = mapped_column(EnumText(CallState), default=CallState.WAITING, index=True)
     line: Mapped[str | None] = mapped_column(String(16))
     caller_number: Mapped[str | None] = mapped_column(String(64), index=True)
     # The line server's own id for the call; commands and events refer to it.
@@ -151,14 +111,14 @@ class Call(db.Model):
     district: Mapped[str] = mapped_column(String(64), default="")
     address: Mapped[str] = mapped_column(String(256), default="")
     contact_number: Mapped[str] = mapped_column(String(64), default="")
-    category: Mapped[Category | None] = mapped_column(String(16))
+    category: Mapped[Category | None] = mapped_column(EnumText(Category))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"))
     subject: Mapped[str] = mapped_column(String(256), default="")
     details: Mapped[str] = mapped_column(Text, default="")
     anonymous: Mapped[bool] = mapped_column(default=False)
     consent_publish: Mapped[bool] = mapped_column(default=False)
-    urgency: Mapped[Urgency] = mapped_column(String(8), default=Urgency.NORMAL)
+    urgency: Mapped[Urgency] = mapped_column(EnumText(Urgency, 8), default=Urgency.NORMAL)
     host_note: Mapped[str] = mapped_column(String(512), default="")
 
     # Optimistic concurrency: every saved change bumps it; a stale writer gets a conflict.
@@ -200,12 +160,12 @@ class AirRecord(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), unique=True)
-    outcome: Mapped[Outcome | None] = mapped_column(String(16))
+    outcome: Mapped[Outcome | None] = mapped_column(EnumText(Outcome))
     answer: Mapped[str] = mapped_column(Text, default="")
     commitment_what: Mapped[str] = mapped_column(Text, default="")
     commitment_due: Mapped[date | None] = mapped_column(Date)
     commitment_how: Mapped[str] = mapped_column(Text, default="")
-    satisfaction: Mapped[Satisfaction | None] = mapped_column(String(16))
+    satisfaction: Mapped[Satisfaction | None] = mapped_column(EnumText(Satisfaction))
     version: Mapped[int] = mapped_column(Integer, default=1)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -266,22 +226,28 @@ class LineNotice(enum.StrEnum):
     DISK_LOW = "disk_low"  # little room left for recordings
 
 
-LABELS[LineState] = {
-    LineState.IDLE: _l("Idle"),
-    LineState.RINGING: _l("Ringing"),
-    LineState.GREETING: _l("Greeting"),
-    LineState.WAITING: _l("Waiting"),
-    LineState.WITH_PRODUCER: _l("With the producer"),
-    LineState.READY: _l("Ready"),
-    LineState.ON_AIR: _l("On air"),
-    LineState.HELD: _l("Held"),
-    LineState.DOWN: _l("Down"),
-}
-LABELS[LineNotice] = {
-    LineNotice.DOWN: _l("Phone lines down — cards are kept; the line server is restarting."),
-    LineNotice.FEW_LINES: _l("Only %(n)s phone lines"),
-    LineNotice.DISK_LOW: _l("Recording disk almost full: %(mb)s MB free"),
-}
+register(
+    LineState,
+    {
+        LineState.IDLE: _l("Idle"),
+        LineState.RINGING: _l("Ringing"),
+        LineState.GREETING: _l("Greeting"),
+        LineState.WAITING: _l("Waiting"),
+        LineState.WITH_PRODUCER: _l("With the producer"),
+        LineState.READY: _l("Ready"),
+        LineState.ON_AIR: _l("On air"),
+        LineState.HELD: _l("Held"),
+        LineState.DOWN: _l("Down"),
+    },
+)
+register(
+    LineNotice,
+    {
+        LineNotice.DOWN: _l("Phone lines down — cards are kept; the line server is restarting."),
+        LineNotice.FEW_LINES: _l("Only %(n)s phone lines"),
+        LineNotice.DISK_LOW: _l("Recording disk almost full: %(mb)s MB free"),
+    },
+)
 
 
 class Line(db.Model):
@@ -291,7 +257,7 @@ class Line(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(16), unique=True)
-    state: Mapped[LineState] = mapped_column(String(16), default=LineState.DOWN)
+    state: Mapped[LineState] = mapped_column(EnumText(LineState), default=LineState.DOWN)
     call_external_id: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -20,35 +20,14 @@ from sqlalchemy import select
 from broadcast.models import AirSession
 from console.models import BlockedNumber, Call, ChatMessage, Line
 from console.serialize import call_json
-from core.accounts import Role
+from core.access import SEATS, may_sit
 from core.db import utcnow
 from core.extensions import db, socketio
-
-SEATS = ("producer", "host", "official", "clerk")
-
-# Who may sit at which seat; an administrator may sit anywhere.
-SEAT_ROLES: dict[str, set[Role]] = {
-    "producer": {Role.PRODUCER},
-    "host": {Role.HOST, Role.PRODUCER},
-    "official": {Role.OFFICIAL, Role.HOST, Role.PRODUCER, Role.CLERK, Role.OVERSIGHT},
-    "clerk": {Role.CLERK, Role.PRODUCER},
-}
 
 MASKED_SEATS = {"official"}
 CHAT_HISTORY = 100
 ALL_SEATS_ROOM = "seats"
 ALL_PRODUCERS_ROOM = "producers"
-
-
-def may_sit(user: Any, seat: str, session: AirSession) -> bool:
-    if seat not in SEAT_ROLES or not user.is_authenticated:
-        return False
-    if user.has_role(Role.ADMIN):
-        return True
-    if not user.has_role(*SEAT_ROLES[seat]):
-        return False
-    # An official sees only the sessions of the official's own unit (none without a unit).
-    return not user.has_role(Role.OFFICIAL) or user.unit_id == session.unit_id
 
 
 def session_room(session_id: int) -> str:

@@ -8,18 +8,7 @@ from typing import Any
 
 from console.call_actions import available
 from console.models import AirRecord, Call, Recording
-
-
-def mask_number(number: str | None) -> str:
-    """138****5678: enough for the studio to tell callers apart, not enough to call them."""
-    if not number:
-        return ""
-    digits = number.strip()
-    if len(digits) <= 4:
-        return "*" * len(digits)
-    if len(digits) < 8:
-        return digits[:2] + "*" * (len(digits) - 4) + digits[-2:]
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+from core.text import mask_number
 
 
 def _iso(value: Any) -> str | None:

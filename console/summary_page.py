@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from broadcast.models import AirSession
-from console.models import LABELS, Call
+from console.models import Call, Channel
 from console.summary import session_summary
 from core.accounts import Role, roles_required
 from core.extensions import db
@@ -31,11 +31,13 @@ def summary(session_id: int) -> Any:
         .options(selectinload(Call.air_record))
         .order_by(Call.arrived_at, Call.id)
     ).all()
+    figures = session.summary or session_summary(session)
     return render_template(
         "console/summary.html",
         show=session,
-        figures=session.summary or session_summary(session),
+        figures=figures,
+        # The figures are plain JSON once frozen: the channels come back as their names.
+        by_channel={Channel(name): count for name, count in figures["by_channel"].items()},
         frozen=session.summary is not None,
         calls=calls,
-        labels={kind.__name__: labels for kind, labels in LABELS.items()},
     )

@@ -11,8 +11,8 @@ from sqlalchemy import or_, select
 from broadcast.models import AirSession, SessionState, Unit
 from console.call_actions import MAX_ON_AIR
 from console.models import CARD_FIELDS
-from console.realtime import SEATS, may_sit
 from core import clock
+from core.access import SEATS, may_sit
 from core.extensions import db
 from telephony.protocol import LineState
 

@@ -28,8 +28,10 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from broadcast.models import AirSession, SessionState
 from console.flow import create_call, is_blocked
-from console.models import Call, Category, Channel, label
+from console.models import Call, Channel
 from core.extensions import db, limiter
+from core.labels import label
+from core.matter import Category
 
 bp = Blueprint("webchannel", __name__)
 

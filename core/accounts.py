@@ -20,8 +20,9 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from core.api import ApiError, wants_json
-from core.db import UTCDateTime, utcnow
+from core.db import EnumText, UTCDateTime, utcnow
 from core.extensions import db, login_manager
+from core.labels import register
 
 
 class Role(enum.StrEnum):
@@ -35,22 +36,21 @@ class Role(enum.StrEnum):
     UNIT_REVIEWER = "unit_reviewer"
     CALLBACK_AGENT = "callback_agent"
 
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
 
-
-ROLE_LABELS = {
-    Role.ADMIN: _l("Administrator"),
-    Role.OVERSIGHT: _l("Oversight officer"),
-    Role.PRODUCER: _l("Producer"),
-    Role.HOST: _l("Host"),
-    Role.OFFICIAL: _l("On-air official"),
-    Role.CLERK: _l("Clerk"),
-    Role.UNIT_HANDLER: _l("Unit handler"),
-    Role.UNIT_REVIEWER: _l("Unit reviewer"),
-    Role.CALLBACK_AGENT: _l("Callback agent"),
-}
+register(
+    Role,
+    {
+        Role.ADMIN: _l("Administrator"),
+        Role.OVERSIGHT: _l("Oversight officer"),
+        Role.PRODUCER: _l("Producer"),
+        Role.HOST: _l("Host"),
+        Role.OFFICIAL: _l("On-air official"),
+        Role.CLERK: _l("Clerk"),
+        Role.UNIT_HANDLER: _l("Unit handler"),
+        Role.UNIT_REVIEWER: _l("Unit reviewer"),
+        Role.CALLBACK_AGENT: _l("Callback agent"),
+    },
+)
 
 # Roles that belong to one unit and see only that unit's matters.
 UNIT_ROLES = {Role.UNIT_HANDLER, Role.UNIT_REVIEWER, Role.OFFICIAL}
@@ -67,7 +67,7 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(64))
     password_hash: Mapped[str] = mapped_column(String(256))
-    role: Mapped[Role] = mapped_column(String(32))
+    role: Mapped[Role] = mapped_column(EnumText(Role, 32))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     # The producer's own phone: the line server bridges a caller here on pick-up.
     sip_extension: Mapped[str | None] = mapped_column(String(128))
@@ -89,11 +89,7 @@ class User(UserMixin, db.Model):
         return self.active
 
     def has_role(self, *roles: Role | str) -> bool:
-        return Role(self.role) in roles
-
-    @property
-    def role_label(self) -> str:
-        return Role(self.role).label
+        return self.role in roles
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -1,6 +1,8 @@
 """The interface language: Chinese (zh_CN) unless a person picks English, remembered in a cookie.
 
-Scripts get their strings from the page (``window.I18N``), rendered through the same catalogue.
+Scripts get their strings from the page (``window.I18N``), rendered through the same catalogue;
+enum labels come from the one registry (core.labels): ``label()`` in templates, ``window.I18N``
+in scripts.
 """
 
 from __future__ import annotations
@@ -8,6 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request
+from flask_babel import gettext as _
+
+from core.labels import label, script_labels
 
 bp = Blueprint("i18n", __name__)
 COOKIE = "lang"
@@ -38,6 +43,7 @@ def switch(code: str) -> Any:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     install_strings(app)
+    app.add_template_global(label)
 
     @app.context_processor
     def _languages() -> dict[str, Any]:
@@ -46,15 +52,7 @@ def init_app(app: Flask) -> None:
 
 def _strings() -> dict[str, str]:
     """Labels every page's scripts need: the enum labels and the common messages."""
-    from flask_babel import gettext as _
-
-    from console.models import LABELS
-
-    strings = {
-        f"{kind.__name__}.{member.value}": str(text)
-        for kind, labels in LABELS.items()
-        for member, text in labels.items()
-    }
+    strings = script_labels()
     strings.update(
         {
             "error.network": _(

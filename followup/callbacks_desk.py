@@ -11,9 +11,10 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
-from console.models import LABELS, Satisfaction
 from core import clock
 from core.accounts import Role, roles_required
+from core.labels import choices
+from core.matter import Satisfaction
 from followup.models import CallbackChannel, CallbackKind
 
 bp = Blueprint("callbacks", __name__)
@@ -24,9 +25,9 @@ bp = Blueprint("callbacks", __name__)
 def page() -> str:
     data = {
         "today": clock.today().isoformat(),
-        "kinds": [{"value": k.value, "label": str(LABELS[CallbackKind][k])} for k in CallbackKind],
-        "channels": [{"value": c.value, "label": str(LABELS[CallbackChannel][c])} for c in CallbackChannel],
-        "satisfaction": [{"value": s.value, "label": str(LABELS[Satisfaction][s])} for s in Satisfaction],
+        "kinds": choices(CallbackKind),
+        "channels": choices(CallbackChannel),
+        "satisfaction": choices(Satisfaction),
     }
     return render_template("followup/callbacks.html", data=data, strings=page_strings())
 

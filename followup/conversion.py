@@ -17,13 +17,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from broadcast.models import AirSession
-from console.matching import words
 from console.models import Call, Outcome
 from console.summary import needs_followup
 from core import clock
 from core.accounts import User
 from core.api import ApiError
 from core.extensions import db
+from core.text import words
 from followup.models import OPEN_STATES, Case, CaseState
 from followup.workflow import one_transaction, perform
 

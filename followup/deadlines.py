@@ -18,8 +18,11 @@ from enum import StrEnum
 
 import chinese_calendar
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from pydantic import BaseModel, ConfigDict, Field
+
+from core.labels import register
 
 ONE_DAY = timedelta(days=1)
 
@@ -176,6 +179,19 @@ class DeadlineStatus(StrEnum):
     OVERDUE = "overdue"  # open past its due date
     MET = "met"  # closed on or before the due date
     LATE = "late"  # closed after the due date
+
+
+register(
+    DeadlineStatus,
+    {
+        DeadlineStatus.ON_TIME: _l("On time"),
+        DeadlineStatus.DUE_SOON: _l("Due soon"),
+        DeadlineStatus.DUE_TODAY: _l("Due today"),
+        DeadlineStatus.OVERDUE: _l("Overdue"),
+        DeadlineStatus.MET: _l("Answered on time"),
+        DeadlineStatus.LATE: _l("Answered late"),
+    },
+)
 
 
 def deadline_status(due: date, today: date, closed_on: date | None, due_soon_days: int) -> DeadlineStatus:

@@ -34,12 +34,13 @@ from sqlalchemy import func, select, update
 
 from broadcast.models import AirSession, Guest, SessionState, Unit
 from console.demo import OTHER_UNIT, load_demo
-from console.models import AirRecord, Call, CallState, Category, Channel, Outcome, Satisfaction
+from console.models import AirRecord, Call, CallState, Channel, Outcome
 from console.summary import session_summary
 from core import clock
 from core.accounts import User
 from core.db import utcnow
 from core.extensions import db
+from core.matter import Category, Satisfaction
 from followup.conversion import convert_session
 from followup.models import Callback, CallbackKind, Case, CaseEvent, Extension, Notice
 from followup.policy import policy_for

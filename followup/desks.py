@@ -20,11 +20,12 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from broadcast.models import AirSession, Programme, Unit
-from console.models import LABELS, Category, Urgency, label
 from core import clock
 from core.accounts import Role, roles_required
 from core.api import parse
 from core.extensions import db
+from core.labels import choices, label
+from core.matter import Category, Urgency
 from followup import export
 from followup.deadlines import PRESET_12345, DayCount, DeadlinePolicy, DeadlineRule, due_date
 from followup.models import Case, CaseState, Extension, ExtensionState, NoticeKind
@@ -74,9 +75,9 @@ def oversight_desk() -> str:
     data = {
         "units": [_unit_json(u) for u in db.session.scalars(select(Unit).order_by(Unit.name))],
         "sessions": _sessions_json(),
-        "states": _options(CaseState),
-        "categories": _options(Category),
-        "notice_kinds": _options(NoticeKind),
+        "states": choices(CaseState),
+        "categories": choices(Category),
+        "notice_kinds": choices(NoticeKind),
         "manage": role in MANAGERS,
         "today": clock.today().isoformat(),
     }
@@ -91,8 +92,8 @@ def policy_page() -> str:
         "programmes": [{"id": p.id, "name": p.name} for p in programmes],
         "preset_12345": PRESET_12345.model_dump(mode="json"),
         "defaults": DeadlinePolicy().model_dump(mode="json"),
-        "categories": _options(Category),
-        "urgencies": _options(Urgency),
+        "categories": choices(Category),
+        "urgencies": choices(Urgency),
         "counts": [
             {"value": DayCount.CALENDAR.value, "label": _("calendar days")},
             {"value": DayCount.WORKING.value, "label": _("working days")},
@@ -211,11 +212,6 @@ def _due_labels() -> dict[str, str]:
         "open": _("Open"),
         "closed": _("Closed"),
     }
-
-
-def _options(enum_type: Any) -> list[dict[str, str]]:
-    labels = LABELS[enum_type]
-    return [{"value": member.value, "label": str(text)} for member, text in labels.items()]
 
 
 def _unit_json(unit: Unit) -> dict[str, Any]:

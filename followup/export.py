@@ -21,8 +21,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from console.models import label
 from core import clock
+from core.labels import label
 from followup.deadlines import DeadlineStatus
 from followup.models import ANSWERED_STATES, Case, Extension, ExtensionState
 from followup.serialize import deadline

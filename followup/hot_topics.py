@@ -6,7 +6,7 @@ words with jieba. A word counts once per call however often the caller repeats i
 count is the number of calls that raised it. Words every hotline call shares (市民, 反映, 咨询,
 投诉, 问题…) and single characters are left out: they name no topic.
 
-jieba's accurate mode is used here rather than the search mode of console.matching.words: search
+jieba's accurate mode is used here rather than the search mode of core.text.words: search
 mode also yields the pieces of a long word (法律援助 → 法律, 援助), which would count one call
 three times under three names.
 """
@@ -22,16 +22,14 @@ import jieba
 from sqlalchemy import func, select
 
 from broadcast.models import AirSession
-from console.matching import STOPWORDS
 from console.models import Call
 from core.extensions import db
-
-jieba.setLogLevel(60)
+from core.text import STOPWORDS
 
 SHORT_SUBJECT = 10  # characters; a subject shorter than this is read together with the details
 EXAMPLES = 3
 
-# Words of the hotline's own routine, on top of console.matching's general ones.
+# Words of the hotline's own routine, on top of core.text's general ones.
 HOTLINE_STOPWORDS = frozenset(
     {
         "市民",

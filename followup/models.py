@@ -13,11 +13,12 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
 
 from broadcast.models import AirSession, Programme, Section, Unit
-from console.models import LABELS, Call, Category, Satisfaction, Urgency
+from console.models import Call
 from core.accounts import User
 from core.db import EnumText, UTCDateTime, utcnow
 from core.extensions import db
-from followup.deadlines import DeadlineStatus
+from core.labels import register
+from core.matter import Category, Satisfaction, Urgency
 
 
 class CaseState(enum.StrEnum):
@@ -77,51 +78,54 @@ class NoticeKind(enum.StrEnum):
     SUPERVISION = "supervision"  # 督办: a formal notice, numbered
 
 
-LABELS.update(
+register(
+    CaseState,
     {
-        CaseState: {
-            CaseState.DUPLICATE: _l("Possible duplicate"),
-            CaseState.ASSIGNED: _l("Assigned"),
-            CaseState.ACCEPTED: _l("Accepted"),
-            CaseState.IN_PROGRESS: _l("In progress"),
-            CaseState.DRAFTED: _l("Reply drafted"),
-            CaseState.APPROVED: _l("Reply approved"),
-            CaseState.ANSWERED: _l("Citizen answered"),
-            CaseState.CALLED_BACK: _l("Called back"),
-            CaseState.REDO: _l("Sent back to redo"),
-            CaseState.RETURNED: _l("Returned by the unit"),
-            CaseState.SETTLED: _l("Settled"),
-            CaseState.MERGED: _l("Merged"),
-        },
-        CallbackKind: {
-            CallbackKind.PROCESS: _l("Process callback"),
-            CallbackKind.RESULT: _l("Result callback"),
-            CallbackKind.LOOKBACK: _l("Look-back"),
-        },
-        CallbackChannel: {
-            CallbackChannel.PHONE: _l("Phone"),
-            CallbackChannel.SMS: _l("SMS"),
-            CallbackChannel.WECHAT: _l("WeChat"),
-            CallbackChannel.ON_SITE: _l("On site"),
-        },
-        ExtensionState: {
-            ExtensionState.PENDING: _l("Pending"),
-            ExtensionState.APPROVED: _l("Approved"),
-            ExtensionState.REFUSED: _l("Refused"),
-        },
-        DeadlineStatus: {
-            DeadlineStatus.ON_TIME: _l("On time"),
-            DeadlineStatus.DUE_SOON: _l("Due soon"),
-            DeadlineStatus.DUE_TODAY: _l("Due today"),
-            DeadlineStatus.OVERDUE: _l("Overdue"),
-            DeadlineStatus.MET: _l("Answered on time"),
-            DeadlineStatus.LATE: _l("Answered late"),
-        },
-        NoticeKind: {
-            NoticeKind.REMINDER: _l("Reminder"),
-            NoticeKind.SUPERVISION: _l("Supervision notice"),
-        },
-    }
+        CaseState.DUPLICATE: _l("Possible duplicate"),
+        CaseState.ASSIGNED: _l("Assigned"),
+        CaseState.ACCEPTED: _l("Accepted"),
+        CaseState.IN_PROGRESS: _l("In progress"),
+        CaseState.DRAFTED: _l("Reply drafted"),
+        CaseState.APPROVED: _l("Reply approved"),
+        CaseState.ANSWERED: _l("Citizen answered"),
+        CaseState.CALLED_BACK: _l("Called back"),
+        CaseState.REDO: _l("Sent back to redo"),
+        CaseState.RETURNED: _l("Returned by the unit"),
+        CaseState.SETTLED: _l("Settled"),
+        CaseState.MERGED: _l("Merged"),
+    },
+)
+register(
+    CallbackKind,
+    {
+        CallbackKind.PROCESS: _l("Process callback"),
+        CallbackKind.RESULT: _l("Result callback"),
+        CallbackKind.LOOKBACK: _l("Look-back"),
+    },
+)
+register(
+    CallbackChannel,
+    {
+        CallbackChannel.PHONE: _l("Phone"),
+        CallbackChannel.SMS: _l("SMS"),
+        CallbackChannel.WECHAT: _l("WeChat"),
+        CallbackChannel.ON_SITE: _l("On site"),
+    },
+)
+register(
+    ExtensionState,
+    {
+        ExtensionState.PENDING: _l("Pending"),
+        ExtensionState.APPROVED: _l("Approved"),
+        ExtensionState.REFUSED: _l("Refused"),
+    },
+)
+register(
+    NoticeKind,
+    {
+        NoticeKind.REMINDER: _l("Reminder"),
+        NoticeKind.SUPERVISION: _l("Supervision notice"),
+    },
 )
 
 

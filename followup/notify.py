@@ -34,10 +34,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from broadcast.models import Unit
-from console.models import label
 from core import clock
 from core.accounts import User
 from core.extensions import db
+from core.labels import label
 from followup.models import Case, Delivery, Notice, NoticeKind
 
 log = logging.getLogger("hotline.notify")

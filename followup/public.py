@@ -27,11 +27,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from broadcast.models import Programme, Unit
-from console.models import label
-from console.serialize import mask_number
 from core import clock
 from core.accounts import Role, roles_required
 from core.extensions import db
+from core.labels import label
+from core.text import mask_number
 from followup.models import ANSWERED_STATES, Case, Reply
 from followup.workflow import publishable
 

@@ -11,11 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from sqlalchemy.orm import selectinload
 
-from console.models import Category
 from core import clock
 from core.accounts import STAFF_ROLES, UNIT_ROLES, User
 from core.api import parse
 from core.extensions import db
+from core.matter import Category
 from followup.deadlines import DeadlinePolicy
 from followup.models import OPEN_STATES, UNANSWERED_STATES, Case, CaseAssist, CaseState, DeadlinePolicyRecord
 

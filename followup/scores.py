@@ -38,9 +38,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from broadcast.models import AirSession, SessionState, Unit
-from console.models import AirRecord, Call, Satisfaction
+from console.models import AirRecord, Call
 from core import clock
 from core.extensions import db
+from core.matter import Satisfaction
 from followup.models import (
     NOT_THE_UNITS,
     UNIT_OWES,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from console.models import label
 from core import clock
 from core.accounts import User
+from core.labels import label
 from followup.deadlines import DeadlineStatus, deadline_status
 from followup.models import (
     ANSWERED_STATES,

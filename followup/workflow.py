@@ -32,12 +32,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm.exc import StaleDataError
 
 from broadcast.models import Section, Unit
-from console.models import Category, Satisfaction, label
 from core import clock
 from core.accounts import STAFF_ROLES, UNIT_ROLES, Role, User
 from core.api import ApiError, invalid, parse
 from core.db import utcnow
 from core.extensions import db
+from core.labels import label
+from core.matter import Category, Satisfaction
 from followup import realtime
 from followup.deadlines import DeadlinePolicy, DeadlineRule, due_date
 from followup.models import (

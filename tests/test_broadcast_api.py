@@ -119,6 +119,35 @@ def test_unit_with_sessions_cannot_be_deleted(app: Flask, as_user: AsUser, demo:
         assert db.session.get(Unit, demo.unit_id) is not None
 
 
+def test_unit_that_calls_are_routed_to_cannot_be_deleted(
+    app: Flask, as_user: AsUser, demo: SimpleNamespace
+) -> None:
+    client = as_user("oversight")
+    unit = _new_unit(client)  # no session of its own: only the calls keep it
+    with app.app_context():
+        db.session.add(Call(session_id=demo.id, channel=Channel.WEB, unit_id=unit["id"]))
+        db.session.commit()
+    response = client.delete(f"/api/units/{unit['id']}")
+    assert response.status_code == 409
+    assert response.json["error"]["message"] == "已有来电分派给该单位，不能删除。"
+    assert client.get(f"/api/units/{unit['id']}").status_code == 200
+
+
+def test_section_that_calls_are_routed_to_cannot_be_deleted(
+    app: Flask, as_user: AsUser, demo: SimpleNamespace
+) -> None:
+    client = as_user("oversight")
+    section = client.post(f"/api/units/{demo.unit_id}/sections", json={"name": "律师工作科"}).json
+    with app.app_context():
+        db.session.add(
+            Call(session_id=demo.id, channel=Channel.WEB, unit_id=demo.unit_id, section_id=section["id"])
+        )
+        db.session.commit()
+    response = client.delete(f"/api/sections/{section['id']}")
+    assert response.status_code == 409
+    assert response.json["error"]["message"] == "已有来电分派给该科室，不能删除。"
+
+
 def test_section_is_added_renamed_and_deleted(as_user: AsUser) -> None:
     client = as_user("oversight")
     unit = _new_unit(client)

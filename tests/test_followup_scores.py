@@ -39,9 +39,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from broadcast.models import AirSession, Guest, SessionState, Unit
-from console.models import AirRecord, Call, Channel, Satisfaction
+from console.models import AirRecord, Call, Channel
 from core import clock
 from core.extensions import db
+from core.matter import Satisfaction
 from followup.models import Callback, CallbackKind, Case, CaseState, Notice, NoticeKind
 from followup.scores import ranking, unit_scores
 

@@ -1,5 +1,7 @@
 """User administration for the administrator: who may log in, with which role, for which unit,
-and (for producers) which SIP phone the line server rings on pick-up."""
+and (for producers) which SIP phone the line server rings on pick-up.
+
+It lives with the plan, not in core, because a person belongs to one of the plan's units."""
 
 from __future__ import annotations
 
@@ -12,9 +14,10 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 from sqlalchemy import select
 
 from broadcast.models import Unit
-from core.accounts import ROLE_LABELS, UNIT_ROLES, Role, User, create_user, roles_required
+from core.accounts import UNIT_ROLES, Role, User, create_user, roles_required
 from core.api import ApiError, parse
 from core.extensions import db
+from core.labels import choices
 
 bp = Blueprint("users", __name__)
 
@@ -62,9 +65,8 @@ def _check_unit(role: Role, unit_id: int | None) -> None:
 @roles_required(Role.ADMIN)
 def page() -> Any:
     units = db.session.scalars(select(Unit).order_by(Unit.name)).all()
-    roles = [{"value": r.value, "label": str(ROLE_LABELS[r])} for r in Role]
     return render_template(
-        "admin/users.html", units=[{"id": u.id, "name": u.name} for u in units], roles=roles
+        "admin/users.html", units=[{"id": u.id, "name": u.name} for u in units], roles=choices(Role)
     )
 
 
@@ -108,7 +110,7 @@ def change_user(user_id: int) -> Any:
         raise ApiError(
             409, "self_lockout", _("You cannot disable yourself or take away your own admin role.")
         )
-    role = Role(changes.get("role", user.role))
+    role = changes.get("role", user.role)
     _check_unit(role, changes.get("unit_id", user.unit_id))
     if "password" in changes:
         user.set_password(changes.pop("password"))
