@@ -9,7 +9,8 @@ anything twice:
 - recomputes the due dates that were counted Monday to Friday because the holiday calendar of
   their year was not yet published, once the library knows that year;
 - reminds (催办) every case its unit still owes an answer on that is overdue, due soon or stuck
-  (no history line for ``STUCK_DAYS`` days), at most once a case a day, saying why;
+  (no history line but look-backs scheduled for ``STUCK_DAYS`` days), at most once a case a day,
+  saying why;
 - escalates to a formal supervision notice (督办) an overdue case that had two reminders and no
   progress since, once.
 
@@ -325,7 +326,8 @@ followup_cli = AppGroup("followup", help="The follow-up cases' scheduled duties.
     "--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), help="The day to run for (default today)."
 )
 def daily_command(day: datetime | None) -> None:
-    """Run the daily duty once: look-backs, reminders, supervision, recounted due dates."""
+    """Run the daily duty once: cases owed by ended shows, look-backs, recounted due dates,
+    reminders, supervision."""
     counts: dict[str, Any] = run_daily(day.date() if day else clock.today())
     for name, value in counts.items():
         click.echo(f"{name}: {value}")
