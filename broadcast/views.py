@@ -20,12 +20,12 @@ from broadcast.models import (
     Unit,
 )
 from console.realtime import SEATS  # the live seats a session links to (/live/<id>/<seat>)
-from core.accounts import Role, roles_required
+from core.access import Permission, requires
 from core.extensions import db
 
 bp = Blueprint("broadcast", __name__)
 
-PLANNER = roles_required(Role.OVERSIGHT)
+PLANNER = requires(Permission.PLAN)
 # The schedule opens on recent and coming sessions; the filter reaches the rest.
 RECENT = timedelta(days=30)
 

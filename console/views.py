@@ -5,20 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import or_, select
 
 from broadcast.models import AirSession, SessionState, Unit
 from console.flow import MAX_ON_AIR
 from console.realtime import SEATS, may_sit
 from core import clock
+from core.access import requires
 from core.extensions import db
 
 bp = Blueprint("console", __name__)
 
 
 @bp.route("/")
-@login_required
+@requires()
 def home() -> Any:
     sessions = db.session.scalars(
         select(AirSession)
@@ -31,7 +32,7 @@ def home() -> Any:
 
 
 @bp.route("/live/<int:session_id>/<seat>")
-@login_required
+@requires()
 def seat(session_id: int, seat: str) -> Any:
     session = db.session.get(AirSession, session_id)
     if session is None or seat not in SEATS:

@@ -13,14 +13,14 @@ from flask_babel import gettext as _
 
 from console.models import LABELS, Satisfaction
 from core import clock
-from core.accounts import Role, roles_required
+from core.access import Permission, requires
 from followup.models import CallbackChannel, CallbackKind
 
 bp = Blueprint("callbacks", __name__)
 
 
 @bp.get("/followup/callbacks")
-@roles_required(Role.CALLBACK_AGENT, Role.OVERSIGHT)
+@requires(Permission.CALLBACKS)
 def page() -> str:
     data = {
         "today": clock.today().isoformat(),
