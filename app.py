@@ -19,7 +19,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
-from core import i18n
+from core import access, i18n
 from core.api import register_error_handlers
 from core.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
@@ -54,6 +54,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     i18n.init_app(app)
     console.init_app(app)
+    access.init_app(app)
     _register_parts(app)
     return app
 

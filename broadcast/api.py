@@ -17,11 +17,8 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from sqlalchemy import Select, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from broadcast.models import (
@@ -39,8 +36,9 @@ from broadcast.models import (
 )
 from broadcast.schedule import ScheduleError, ScheduleFileError, import_schedule, scheduled_on
 from broadcast.signals import reason_to_keep
-from core.accounts import Role, User, roles_required
-from core.api import ApiError, invalid, parse
+from core.access import Permission, requires
+from core.accounts import User
+from core.api import ApiError, commit_or_conflict, get_or_404, invalid, listing, parse
 from core.extensions import db
 
 bp = Blueprint("broadcast_api", __name__)
@@ -48,8 +46,8 @@ bp = Blueprint("broadcast_api", __name__)
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 
-WRITE = roles_required(Role.OVERSIGHT)
-READ = login_required
+WRITE = requires(Permission.PLAN)
+READ = requires()
 
 # --- Bodies ----------------------------------------------------------------------------------
 
@@ -174,26 +172,6 @@ def apply(obj: T, body: BaseModel) -> T:
     return obj
 
 
-NAMES: dict[type[Any], Any] = {
-    Programme: _l("Programme"),
-    Unit: _l("Unit"),
-    Section: _l("Section"),
-    UnitContact: _l("Contact"),
-    AirSession: _l("Session"),
-    Guest: _l("Guest"),
-    Material: _l("Material"),
-    PreparedAnswer: _l("Prepared answer"),
-}
-
-
-def get_or_404(model: type[T], ident: int) -> T:
-    obj = db.session.get(model, ident)
-    if obj is None:
-        what = NAMES.get(model, model.__name__)
-        raise ApiError(404, "not_found", _("%(what)s #%(id)d does not exist.", what=what, id=ident))
-    return obj
-
-
 def conflict(message: str, field: str | None = None) -> ApiError:
     return ApiError(409, "conflict", message, {field: message} if field else None)
 
@@ -211,29 +189,20 @@ def refuse_if_referred_to(row: Any) -> None:
         raise conflict(reason)
 
 
-def commit() -> None:
-    # The checks before each write give the friendly message; this covers a concurrent writer.
-    try:
-        db.session.commit()
-    except IntegrityError as exc:
-        db.session.rollback()
-        raise conflict(_("This conflicts with data stored meanwhile; reload and try again.")) from exc
-
-
 def created(obj: Any) -> tuple[Any, int]:
     db.session.add(obj)
-    commit()
+    commit_or_conflict()
     return jsonify(obj.to_json()), 201
 
 
 def saved(obj: Any) -> Any:
-    commit()
+    commit_or_conflict()
     return jsonify(obj.to_json())
 
 
 def deleted(obj: Any) -> tuple[str, int]:
     db.session.delete(obj)
-    commit()
+    commit_or_conflict()
     return "", 204
 
 
@@ -251,7 +220,7 @@ def programmes_json() -> list[dict[str, Any]]:
 @bp.get("/api/programmes")
 @READ
 def list_programmes() -> Any:
-    return jsonify(programmes=programmes_json())
+    return listing(programmes_json())
 
 
 @bp.post("/api/programmes")
@@ -306,7 +275,7 @@ def _unique_section_name(unit_id: int, name: str | None, section_id: int | None 
 @bp.get("/api/units")
 @READ
 def list_units() -> Any:
-    return jsonify(units=units_json())
+    return listing(units_json())
 
 
 @bp.post("/api/units")
@@ -436,7 +405,7 @@ def _check_slot(
 @bp.get("/api/sessions")
 @READ
 def list_sessions() -> Any:
-    return jsonify(sessions=sessions_json(parse(SessionQuery, request.args.to_dict())))
+    return listing(sessions_json(parse(SessionQuery, request.args.to_dict())))
 
 
 @bp.post("/api/sessions")
@@ -448,7 +417,7 @@ def create_session() -> Any:
     session = AirSession(**body.model_dump(exclude={"guests"}))
     session.guests = [apply(Guest(), guest) for guest in body.guests]
     db.session.add(session)
-    commit()
+    commit_or_conflict()
     return jsonify(plan_json(session)), 201
 
 
@@ -470,7 +439,7 @@ def update_session(session_id: int) -> Any:
         raise conflict(_("The session has gone on air; its date and unit can no longer change."))
     _check_slot(**slot, session_id=session.id)
     apply(session, body)
-    commit()
+    commit_or_conflict()
     return jsonify(plan_json(session))
 
 

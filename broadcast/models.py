@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, ForeignKey, String, Text, Time, UniqueConstraint
@@ -18,6 +18,7 @@ from core.labels import register
 
 class Programme(db.Model):
     __tablename__ = "programmes"
+    noun: ClassVar[Any] = _l("Programme")  # what a 404 names
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(128))
@@ -40,6 +41,7 @@ class Programme(db.Model):
 
 class Unit(db.Model):
     __tablename__ = "units"
+    noun: ClassVar[Any] = _l("Unit")  # what a 404 names
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(128), unique=True)
@@ -70,6 +72,7 @@ class Section(db.Model):
     """A section (科室) of a unit, to which matters are routed."""
 
     __tablename__ = "sections"
+    noun: ClassVar[Any] = _l("Section")  # what a 404 names
     __table_args__ = (UniqueConstraint("unit_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,6 +105,7 @@ register(
 
 class UnitContact(db.Model):
     __tablename__ = "unit_contacts"
+    noun: ClassVar[Any] = _l("Contact")  # what a 404 names
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
@@ -146,6 +150,7 @@ class AirSession(db.Model):
     """One unit's hour on air (上线)."""
 
     __tablename__ = "air_sessions"
+    noun: ClassVar[Any] = _l("Session")  # what a 404 names
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"))
@@ -208,6 +213,7 @@ class Guest(db.Model):
     """An official in the studio (参加直播节目人员)."""
 
     __tablename__ = "guests"
+    noun: ClassVar[Any] = _l("Guest")  # what a 404 names
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("air_sessions.id", ondelete="CASCADE"))
@@ -253,6 +259,7 @@ class Material(db.Model):
     """The unit's prepared material for its session (上线材料)."""
 
     __tablename__ = "materials"
+    noun: ClassVar[Any] = _l("Material")  # what a 404 names
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("air_sessions.id", ondelete="CASCADE"))
@@ -270,6 +277,7 @@ class PreparedAnswer(db.Model):
     """An anticipated question with the unit's answer, matched to callers' subjects on air."""
 
     __tablename__ = "prepared_answers"
+    noun: ClassVar[Any] = _l("Prepared answer")  # what a 404 names
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("air_sessions.id", ondelete="CASCADE"))

@@ -14,8 +14,9 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 from sqlalchemy import select
 
 from broadcast.models import Unit
-from core.accounts import UNIT_ROLES, Role, User, create_user, roles_required
-from core.api import ApiError, parse
+from core.access import Permission, requires
+from core.accounts import UNIT_ROLES, Role, User, create_user
+from core.api import ApiError, commit_or_conflict, get_or_404, listing, parse
 from core.extensions import db
 from core.labels import choices
 
@@ -62,7 +63,7 @@ def _check_unit(role: Role, unit_id: int | None) -> None:
 
 
 @bp.get("/admin/users")
-@roles_required(Role.ADMIN)
+@requires(Permission.USERS)
 def page() -> Any:
     units = db.session.scalars(select(Unit).order_by(Unit.name)).all()
     return render_template(
@@ -71,15 +72,14 @@ def page() -> Any:
 
 
 @bp.get("/api/users")
-@roles_required(Role.ADMIN)
+@requires(Permission.USERS)
 def list_users() -> Any:
-    return jsonify(
-        [u.to_json() | {"active": u.active} for u in db.session.scalars(select(User).order_by(User.id))]
-    )
+    users = db.session.scalars(select(User).order_by(User.id))
+    return listing([u.to_json() | {"active": u.active} for u in users])
 
 
 @bp.post("/api/users")
-@roles_required(Role.ADMIN)
+@requires(Permission.USERS)
 def add_user() -> Any:
     body = parse(NewUser)
     _check_unit(body.role, body.unit_id)
@@ -98,11 +98,9 @@ def add_user() -> Any:
 
 
 @bp.patch("/api/users/<int:user_id>")
-@roles_required(Role.ADMIN)
+@requires(Permission.USERS)
 def change_user(user_id: int) -> Any:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise ApiError(404, "not_found", _("No such user."))
+    user = get_or_404(User, user_id)
     changes = parse(UserChanges).model_dump(exclude_unset=True)
     if user.id == current_user.id and (
         changes.get("active") is False or changes.get("role", Role.ADMIN) != Role.ADMIN
@@ -116,5 +114,5 @@ def change_user(user_id: int) -> Any:
         user.set_password(changes.pop("password"))
     for field, value in changes.items():
         setattr(user, field, value)
-    db.session.commit()
+    commit_or_conflict()
     return jsonify(user.to_json() | {"active": user.active})

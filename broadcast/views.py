@@ -14,14 +14,13 @@ from flask import Blueprint, current_app, render_template
 
 from broadcast import api
 from broadcast.models import AirSession, ContactRole, MaterialKind, Unit
-from core.access import SEATS  # the live seats a session links to (/live/<id>/<seat>)
-from core.accounts import Role, roles_required
+from core.access import SEATS, Permission, requires  # SEATS: the live seats a session links to
 from core.extensions import db
 from core.labels import choices
 
 bp = Blueprint("broadcast", __name__)
 
-PLANNER = roles_required(Role.OVERSIGHT)
+PLANNER = requires(Permission.PLAN)
 # The schedule opens on recent and coming sessions; the filter reaches the rest.
 RECENT = timedelta(days=30)
 

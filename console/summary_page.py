@@ -13,14 +13,14 @@ from sqlalchemy.orm import selectinload
 from broadcast.models import AirSession
 from console.models import Call, Channel
 from console.summary import session_summary
-from core.accounts import Role, roles_required
+from core.access import Permission, requires
 from core.extensions import db
 
 bp = Blueprint("summary_page", __name__)
 
 
 @bp.get("/live/<int:session_id>/summary")
-@roles_required(Role.PRODUCER, Role.HOST, Role.CLERK, Role.OVERSIGHT)
+@requires(Permission.SUMMARIES)
 def summary(session_id: int) -> Any:
     session = db.session.get(AirSession, session_id)
     if session is None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import or_, select
 
 from broadcast.models import AirSession, SessionState, Unit
 from console.call_actions import MAX_ON_AIR
 from console.models import CARD_FIELDS
 from core import clock
-from core.access import SEATS, may_sit
+from core.access import SEATS, may_sit, requires
 from core.extensions import db
 from telephony.protocol import LineState
 
@@ -33,7 +33,7 @@ LINE_STRIP_ORDER = (
 
 
 @bp.route("/")
-@login_required
+@requires()
 def home() -> Any:
     sessions = db.session.scalars(
         select(AirSession)
@@ -46,7 +46,7 @@ def home() -> Any:
 
 
 @bp.route("/live/<int:session_id>/<seat>")
-@login_required
+@requires()
 def seat(session_id: int, seat: str) -> Any:
     session = db.session.get(AirSession, session_id)
     if session is None or seat not in SEATS:

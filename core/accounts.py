@@ -6,7 +6,7 @@ import enum
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import click
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -62,6 +62,7 @@ STAFF_ROLES = frozenset(
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    noun: ClassVar[Any] = _l("User")  # what a 404 names
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)

@@ -1,21 +1,29 @@
-"""Conventions of the JSON API: one error shape, request validation with pydantic.
+"""Conventions of the JSON API: one error shape, request validation with pydantic, loading by id,
+committing under concurrent writers and one shape for lists.
 
 Every error answers ``{"error": {"code": ..., "message": ..., "details": ...}}`` with a fitting
 HTTP status, so a seat can show the message as it is and another system can act on the code.
+Every list answers ``{"items": [...], "total": n, "page": p, "per_page": k}``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from flask import Flask, jsonify, request
+from flask import Flask, Response, jsonify, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from core.extensions import db
+
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 class ApiError(Exception):
@@ -36,6 +44,54 @@ class ApiError(Exception):
 def invalid(field: str, message: str) -> ApiError:
     """One field refused, said under that field."""
     return ApiError(422, "invalid", _("Some fields are not valid."), {field: message})
+
+
+def get_or_404(model: type[T], ident: Any) -> T:
+    """The row with id ``ident``, or a 404 naming what is missing."""
+    obj = db.session.get(model, ident)
+    if obj is None:
+        raise not_found(model, ident)
+    return obj
+
+
+def not_found(model: type[Any], ident: Any) -> ApiError:
+    """The 404 for a missing row, said with the model's ``noun``; also for a row the person may not
+    see, which must read exactly like one that does not exist."""
+    what = getattr(model, "noun", model.__name__)
+    return ApiError(404, "not_found", _("%(what)s #%(id)d does not exist.", what=what, id=ident))
+
+
+def commit_or_conflict() -> None:
+    """Commit, or answer 409 when another writer got there first: a row changed since it was read
+    (its version moved on: ``changed_meanwhile``) or a unique value taken meanwhile (``conflict``).
+    The checks before a write give the friendly message; this covers the race between them."""
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise ApiError(
+            409, "changed_meanwhile", _("Someone else changed this at the same moment; try again.")
+        ) from exc
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise ApiError(
+            409, "conflict", _("This conflicts with data stored meanwhile; reload and try again.")
+        ) from exc
+
+
+def listing(
+    items: Sequence[Any],
+    *,
+    total: int | None = None,
+    page: int = 1,
+    per_page: int | None = None,
+    **extra: Any,
+) -> Response:
+    """The one shape of a list: the items of this page, how many there are in all, which page and
+    its size. An unpaged list is its own single page."""
+    count = len(items) if total is None else total
+    size = count if per_page is None else per_page
+    return jsonify(items=list(items), total=count, page=page, per_page=size, **extra)
 
 
 def wants_json() -> bool:

@@ -14,15 +14,15 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, send_file
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
 from broadcast.models import Programme
 from console.models import Call
 from core import clock
-from core.accounts import Role, roles_required
-from core.api import ApiError, invalid, parse
+from core.access import Permission, requires
+from core.api import ApiError, commit_or_conflict, get_or_404, invalid, listing, not_found, parse
 from core.extensions import db
 from followup.conversion import convert_call
 from followup.deadlines import DeadlinePolicy
@@ -46,42 +46,41 @@ ATTACHMENT_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "text/plain",
 }
-CONVERTERS = (Role.OVERSIGHT, Role.PRODUCER, Role.CLERK, Role.HOST)
 
 
 def _visible_case(case_id: int) -> Case:
     case = db.session.get(Case, case_id)
     if case is None or not may_see(case, current_user):
-        raise ApiError(404, "not_found", _("No such case."))
+        raise not_found(Case, case_id)
     return case
 
 
 @bp.get("/api/cases")
-@login_required
+@requires()
 def list_cases() -> Any:
     f = filter_from_args(request.args)
     query = apply_filter(visible_cases(current_user), f)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = db.session.scalars(with_row_data(query).limit(f.per_page).offset((f.page - 1) * f.per_page))
     today = clock.today()
-    return jsonify(cases=[case_row(c, today) for c in rows], total=total, page=f.page, per_page=f.per_page)
+    return listing([case_row(c, today) for c in rows], total=total, page=f.page, per_page=f.per_page)
 
 
 @bp.get("/api/cases/<int:case_id>")
-@login_required
+@requires()
 def get_case(case_id: int) -> Any:
     return jsonify(case_json(_visible_case(case_id), current_user))
 
 
 @bp.post("/api/cases/<int:case_id>/actions/<name>")
-@login_required
+@requires()
 def act(case_id: int, name: str) -> Any:
     case = perform(_visible_case(case_id), name, current_user, request.get_json(silent=True) or {})
     return jsonify(case_json(case, current_user))
 
 
 @bp.post("/api/cases/<int:case_id>/attachments")
-@login_required
+@requires()
 def upload_attachment(case_id: int) -> Any:
     """A photo or document for the reply being drafted; it joins the reply when that is sent."""
     case = _visible_case(case_id)
@@ -108,16 +107,14 @@ def upload_attachment(case_id: int) -> Any:
         uploaded_by_id=current_user.id,
     )
     db.session.add(attachment)
-    db.session.commit()
+    commit_or_conflict()
     return jsonify(attachment_json(attachment)), 201
 
 
 @bp.get("/api/attachments/<int:attachment_id>")
-@login_required
+@requires()
 def download_attachment(attachment_id: int) -> Any:
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None:
-        raise ApiError(404, "not_found", _("No such attachment."))
+    attachment = get_or_404(Attachment, attachment_id)
     _visible_case(attachment.case_id)
     path = Path(current_app.config["ATTACHMENTS_DIR"]) / attachment.stored_as
     # Only pictures open in the browser; anything else is downloaded, never rendered as a page.
@@ -130,16 +127,14 @@ def download_attachment(attachment_id: int) -> Any:
 
 
 @bp.post("/api/calls/<int:call_id>/case")
-@roles_required(*CONVERTERS)
+@requires(Permission.CONVERT)
 def convert_one_call(call_id: int) -> Any:
-    call = db.session.get(Call, call_id)
-    if call is None:
-        raise ApiError(404, "not_found", _("No such call."))
+    call = get_or_404(Call, call_id)
     return jsonify(case_row(convert_call(call, current_user))), 201
 
 
 @bp.get("/api/callbacks")
-@roles_required(Role.CALLBACK_AGENT, Role.OVERSIGHT)
+@requires(Permission.CALLBACKS)
 def callbacks_due() -> Any:
     """Callbacks due on ``day`` (default today) or before and not yet made, oldest first."""
     day = parse(_Day, {"day": request.args.get("day") or clock.today().isoformat()}).day
@@ -155,12 +150,12 @@ def callbacks_due() -> Any:
         .order_by(Callback.due_on, Callback.id)
     )
     today = clock.today()
-    return jsonify(
-        day=day.isoformat(),
-        callbacks=[
+    return listing(
+        [
             callback_json(cb) | {"case": case_row(case, today) | {"contact_number": case.contact_number}}
             for cb, case in rows
         ],
+        day=day.isoformat(),
     )
 
 
@@ -176,7 +171,7 @@ class BulkNotice(BaseModel):
 
 
 @bp.post("/api/notices/bulk")
-@roles_required(Role.OVERSIGHT)
+@requires(Permission.MANAGE_CASES)
 def bulk_notices() -> Any:
     """A reminder or supervision notice to many cases at once; each case is checked on its own,
     and the ones that cannot take it are listed with the reason."""
@@ -194,22 +189,15 @@ def bulk_notices() -> Any:
 
 
 @bp.get("/api/programmes/<int:programme_id>/deadline-policy")
-@login_required
+@requires()
 def get_policy(programme_id: int) -> Any:
-    _programme(programme_id)
+    get_or_404(Programme, programme_id)
     return jsonify(policy_for(programme_id).model_dump(mode="json"))
 
 
 @bp.put("/api/programmes/<int:programme_id>/deadline-policy")
-@roles_required(Role.OVERSIGHT)
+@requires(Permission.MANAGE_CASES)
 def put_policy(programme_id: int) -> Any:
-    _programme(programme_id)
+    get_or_404(Programme, programme_id)
     policy = save_policy(programme_id, parse(DeadlinePolicy), current_user)
     return jsonify(policy.model_dump(mode="json"))
-
-
-def _programme(programme_id: int) -> Programme:
-    programme = db.session.get(Programme, programme_id)
-    if programme is None:
-        raise ApiError(404, "not_found", _("No such programme."))
-    return programme

@@ -12,7 +12,7 @@ from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
 from core import clock
-from core.accounts import Role, roles_required
+from core.access import Permission, requires
 from core.labels import choices
 from core.matter import Satisfaction
 from followup.models import CallbackChannel, CallbackKind
@@ -21,7 +21,7 @@ bp = Blueprint("callbacks", __name__)
 
 
 @bp.get("/followup/callbacks")
-@roles_required(Role.CALLBACK_AGENT, Role.OVERSIGHT)
+@requires(Permission.CALLBACKS)
 def page() -> str:
     data = {
         "today": clock.today().isoformat(),

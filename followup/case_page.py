@@ -12,10 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, render_template
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from broadcast.models import Unit
+from core.access import requires
 from core.accounts import User
 from core.api import ApiError
 from core.extensions import db
@@ -28,7 +29,7 @@ bp = Blueprint("case_page", __name__)
 
 
 @bp.get("/followup/cases/<int:case_id>")
-@login_required
+@requires()
 def case_page(case_id: int) -> Any:
     case = db.session.get(Case, case_id)
     if case is None or not may_see(case, current_user):

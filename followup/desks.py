@@ -15,14 +15,15 @@ from urllib.parse import quote
 
 from flask import Blueprint, redirect, render_template, request, send_file
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from broadcast.models import AirSession, Programme, Unit
 from core import clock
-from core.accounts import Role, roles_required
-from core.api import parse
+from core.access import Permission, may, requires
+from core.accounts import Role
+from core.api import listing, parse
 from core.extensions import db
 from core.labels import choices, label
 from core.matter import Category, Urgency
@@ -34,30 +35,25 @@ from followup.serialize import case_row, extension_json
 
 bp = Blueprint("desks", __name__)
 
-UNIT_DESK = (Role.UNIT_HANDLER, Role.UNIT_REVIEWER, Role.OFFICIAL)
-# Producers, hosts and clerks look at the office's desk to follow up their shows; they act on none.
-OVERSIGHT_DESK = (Role.OVERSIGHT, Role.PRODUCER, Role.HOST, Role.CLERK)
-MANAGERS = frozenset({Role.OVERSIGHT, Role.ADMIN})
 EXAMPLE_SUNDAY = date(2026, 3, 8)  # a Sunday of a year the holiday calendar knows
 RECENT_SESSIONS = 200  # the session filter reaches this far back
 
-# Where /followup sends each role.
-HOME_OF = {
-    Role.UNIT_HANDLER: "/followup/unit",
-    Role.UNIT_REVIEWER: "/followup/unit",
-    Role.OFFICIAL: "/followup/unit",
-    Role.CALLBACK_AGENT: "/followup/callbacks",
-}
+# Where /followup sends a person: the first desk of these the person may use.
+HOMES = (
+    (Permission.OVERSIGHT_DESK, "/followup/oversight"),
+    (Permission.UNIT_DESK, "/followup/unit"),
+    (Permission.CALLBACKS, "/followup/callbacks"),
+)
 
 
 @bp.get("/followup")
-@login_required
+@requires()
 def home() -> Any:
-    return redirect(HOME_OF.get(current_user.role, "/followup/oversight"))
+    return redirect(next((path for permission, path in HOMES if may(current_user, permission)), "/"))
 
 
 @bp.get("/followup/unit")
-@roles_required(*UNIT_DESK)
+@requires(Permission.UNIT_DESK)
 def unit_desk() -> str:
     unit = db.session.get(Unit, current_user.unit_id) if current_user.unit_id else None
     data = {
@@ -69,23 +65,23 @@ def unit_desk() -> str:
 
 
 @bp.get("/followup/oversight")
-@roles_required(*OVERSIGHT_DESK)
+# Producers, hosts and clerks look at the office's desk to follow up their shows; they act on none.
+@requires(Permission.OVERSIGHT_DESK)
 def oversight_desk() -> str:
-    role = current_user.role
     data = {
         "units": [_unit_json(u) for u in db.session.scalars(select(Unit).order_by(Unit.name))],
         "sessions": _sessions_json(),
         "states": choices(CaseState),
         "categories": choices(Category),
         "notice_kinds": choices(NoticeKind),
-        "manage": role in MANAGERS,
+        "manage": may(current_user, Permission.MANAGE_CASES),
         "today": clock.today().isoformat(),
     }
     return render_template("followup/oversight.html", data=data, strings=table_strings())
 
 
 @bp.get("/followup/policy")
-@roles_required(Role.OVERSIGHT)
+@requires(Permission.MANAGE_CASES)
 def policy_page() -> str:
     programmes = db.session.scalars(select(Programme).order_by(Programme.id))
     data = {
@@ -118,7 +114,7 @@ class _ExtensionQuery(BaseModel):
 
 
 @bp.get("/api/extensions")
-@roles_required(Role.OVERSIGHT)
+@requires(Permission.MANAGE_CASES)
 def extensions() -> Any:
     """Extension requests across all cases (pending by default, oldest first), each with its case's
     row, for the office's panel of decisions to take."""
@@ -130,11 +126,11 @@ def extensions() -> Any:
         .order_by(Extension.requested_at, Extension.id)
     )
     today = clock.today()
-    return {"extensions": [extension_json(e) | {"case": case_row(c, today)} for e, c in rows]}
+    return listing([extension_json(e) | {"case": case_row(c, today)} for e, c in rows])
 
 
 @bp.get("/followup/cases.xlsx")
-@login_required
+@requires()
 def export_cases() -> Any:
     """The filtered case list as a register a Chinese office files and prints; the same filters as
     GET /api/cases, every matching case (no paging), only the cases the person may see."""

@@ -28,7 +28,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from broadcast.models import Programme, Unit
 from core import clock
-from core.accounts import Role, roles_required
+from core.access import Permission, requires
 from core.extensions import db
 from core.labels import label
 from core.text import mask_number
@@ -39,7 +39,6 @@ bp = Blueprint("public", __name__)
 
 PER_PAGE = 20
 MAX_QUERY = 100
-EDITORS = (Role.OVERSIGHT, Role.PRODUCER)  # an administrator always passes
 COLUMN_MIN, COLUMN_MAX = 2, 5  # items in one issue of the column (seed 000)
 CANDIDATES_SHOWN = 200  # the picker lists the latest answers; the filters reach older ones
 INTERNAL_SHOWN = 50
@@ -175,7 +174,7 @@ def why_not(case: Case) -> str:
 
 
 @bp.get("/followup/column")
-@roles_required(*EDITORS)
+@requires(Permission.COLUMN)
 def column() -> str:
     unit_id, q, _page = _filters()
     picked = db.session.scalars(_newest_first(select(Case).where(Case.column_pick.is_(True))))

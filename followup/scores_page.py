@@ -23,7 +23,8 @@ from sqlalchemy import select
 
 from broadcast.models import Unit
 from core import clock
-from core.accounts import UNIT_ROLES, Role, roles_required
+from core.access import Permission, requires
+from core.accounts import UNIT_ROLES
 from core.api import ApiError, parse
 from core.extensions import db
 from followup.hot_topics import hot_topics
@@ -31,7 +32,6 @@ from followup.scores import DEFAULT_MIN_CASES, WEIGHTS, UnitScore, ranking
 
 bp = Blueprint("scores", __name__)
 
-READERS = (Role.OVERSIGHT, Role.UNIT_HANDLER, Role.UNIT_REVIEWER, Role.OFFICIAL)  # admin always passes
 
 MEASURE_LABELS = {
     "participation": _l("On-time participation"),
@@ -142,7 +142,7 @@ def _own_unit_id() -> int | None:
 
 # --- routes -------------------------------------------------------------------------------------
 @bp.get("/followup/scores")
-@roles_required(*READERS)
+@requires(Permission.SCORES)
 def page() -> Any:
     today = clock.today()
     own = _own_unit_id()
@@ -170,7 +170,7 @@ def page() -> Any:
 
 
 @bp.get("/api/scores")
-@roles_required(*READERS)
+@requires(Permission.SCORES)
 def scores() -> Any:
     query = _args(ScoresQuery)
     today = clock.today()
@@ -190,7 +190,7 @@ def scores() -> Any:
 
 
 @bp.get("/api/hot-topics")
-@roles_required(*READERS)
+@requires(Permission.SCORES)
 def topics() -> Any:
     query = _args(TopicsQuery)
     start, end = _period(query, clock.today())

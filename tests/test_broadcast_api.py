@@ -47,7 +47,7 @@ def test_created_programme_is_listed(as_user: AsUser) -> None:
         json={"name": "民生热线", "station": "市广播电台", "frequency": "FM 93.6", "time_slot": "周五 10:00"},
     )
     assert response.status_code == 201
-    names = [p["name"] for p in client.get("/api/programmes").json["programmes"]]
+    names = [p["name"] for p in client.get("/api/programmes").json["items"]]
     assert "民生热线" in names
 
 
@@ -72,7 +72,7 @@ def test_programme_without_sessions_is_deleted(as_user: AsUser) -> None:
     client = as_user("oversight")
     programme_id = client.post("/api/programmes", json={"name": "试播"}).json["id"]
     assert client.delete(f"/api/programmes/{programme_id}").status_code == 204
-    assert all(p["id"] != programme_id for p in client.get("/api/programmes").json["programmes"])
+    assert all(p["id"] != programme_id for p in client.get("/api/programmes").json["items"])
 
 
 # --- Units, sections, contacts ---------------------------------------------------------------
@@ -81,7 +81,7 @@ def test_programme_without_sessions_is_deleted(as_user: AsUser) -> None:
 def test_created_unit_is_listed_and_readable(as_user: AsUser) -> None:
     client = as_user("oversight")
     unit = _new_unit(client)
-    assert any(u["name"] == "市交通运输局" for u in client.get("/api/units").json["units"])
+    assert any(u["name"] == "市交通运输局" for u in client.get("/api/units").json["items"])
     assert client.get(f"/api/units/{unit['id']}").json["short_name"] == "交通局"
 
 
@@ -249,7 +249,7 @@ def test_logged_out_api_call_is_401(app: Flask, demo: SimpleNamespace) -> None:
 
 def test_any_seat_may_read_todays_sessions_and_plan(as_user: AsUser, demo: SimpleNamespace) -> None:
     client = as_user("producer")
-    sessions = client.get(f"/api/sessions?date={clock.today().isoformat()}").json["sessions"]
+    sessions = client.get(f"/api/sessions?date={clock.today().isoformat()}").json["items"]
     assert [s["id"] for s in sessions] == [demo.id]
     plan = client.get(f"/api/sessions/{demo.id}/plan").json
     assert plan["unit"] == "市司法局"
@@ -266,7 +266,7 @@ def test_created_session_shows_in_the_schedule(as_user: AsUser, demo: SimpleName
     response = client.post("/api/sessions", json=body)
     assert response.status_code == 201
     assert response.json["head_present"] is True
-    listed = client.get(f"/api/sessions?date={body['air_date']}").json["sessions"]
+    listed = client.get(f"/api/sessions?date={body['air_date']}").json["items"]
     assert [(s["topic"], s["state"]) for s in listed] == [("公共法律服务", "scheduled")]
 
 
@@ -274,10 +274,10 @@ def test_sessions_filter_by_range_and_unit(as_user: AsUser, demo: SimpleNamespac
     client = as_user("oversight")
     day = clock.today().isoformat()
     week = (clock.today() + timedelta(days=7)).isoformat()
-    in_range = client.get(f"/api/sessions?from={day}&to={week}&unit_id={demo.unit_id}").json["sessions"]
+    in_range = client.get(f"/api/sessions?from={day}&to={week}&unit_id={demo.unit_id}").json["items"]
     assert [s["air_date"] for s in in_range] == [day, week]
-    assert client.get(f"/api/sessions?from={week}&to={week}").json["sessions"][0]["air_date"] == week
-    assert client.get(f"/api/sessions?unit_id={demo.unit_id + 100}").json["sessions"] == []
+    assert client.get(f"/api/sessions?from={week}&to={week}").json["items"][0]["air_date"] == week
+    assert client.get(f"/api/sessions?unit_id={demo.unit_id + 100}").json["items"] == []
 
 
 def test_bad_date_filter_is_invalid(as_user: AsUser) -> None:

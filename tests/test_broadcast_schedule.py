@@ -71,7 +71,7 @@ def test_good_xlsx_creates_the_sessions(app: Flask, as_user: AsUser, demo: Simpl
     response = upload(client, xlsx(GOOD_ROWS), "2031.xlsx", demo.programme_id)
     assert response.status_code == 200, response.json
     assert response.json["imported"] == 2
-    sessions = client.get("/api/sessions?from=2031-01-01").json["sessions"]
+    sessions = client.get("/api/sessions?from=2031-01-01").json["items"]
     assert [(s["air_date"], s["unit"], s["topic"]) for s in sessions] == [
         ("2031-03-05", "市司法局", "法律援助"),
         ("2031-03-12", "市司法局", "人民调解"),
@@ -136,7 +136,7 @@ def test_gbk_csv_with_chinese_dates_imports(as_user: AsUser, demo: SimpleNamespa
     client = as_user("oversight")
     response = upload(client, csv_bytes(rows, "gbk"), "排期.csv", demo.programme_id)
     assert response.json["imported"] == 2
-    sessions = client.get("/api/sessions?from=2031-01-01").json["sessions"]
+    sessions = client.get("/api/sessions?from=2031-01-01").json["items"]
     assert [(s["start_time"], s["end_time"]) for s in sessions] == [("09:00", "10:00"), ("09:30", "10:30")]
     assert sessions[0]["head_present"] is True
 

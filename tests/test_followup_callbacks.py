@@ -38,7 +38,7 @@ def test_the_agent_sees_todays_due_callbacks_with_the_full_number(
     agent.set_cookie("lang", "en")
 
     page = agent.get("/followup/callbacks")
-    listed = agent.get("/api/callbacks").json["callbacks"]
+    listed = agent.get("/api/callbacks").json["items"]
 
     assert page.status_code == 200
     assert "Anonymous cases are exempt from callbacks" in page.get_data(as_text=True)
@@ -103,7 +103,7 @@ def test_a_citizen_not_reached_keeps_the_callback_due(
     )
 
     assert response.status_code == 200, response.json
-    assert [c["id"] for c in agent.get("/api/callbacks").json["callbacks"]] == [callback_id]
+    assert [c["id"] for c in agent.get("/api/callbacks").json["items"]] == [callback_id]
     assert get_case(app, case_id).state == CaseState.ANSWERED
     assert response.json["events"][-1]["note"] == "无人接听"
 
@@ -111,7 +111,7 @@ def test_a_citizen_not_reached_keeps_the_callback_due(
 def test_an_anonymous_case_has_no_callbacks(app: Flask, demo: SimpleNamespace, as_user: Login) -> None:
     case_id = make_case(app, demo, CaseState.ANSWERED, anonymous=True)
 
-    listed = as_user("callback").get("/api/callbacks?day=2030-12-31").json["callbacks"]
+    listed = as_user("callback").get("/api/callbacks?day=2030-12-31").json["items"]
 
     assert case_id not in [c["case"]["id"] for c in listed]
     with app.app_context():

@@ -146,7 +146,7 @@ def convert(app: Flask, session_id: int) -> Converted:
 
 
 def cases_by_subject(as_user: Login) -> dict[str, dict[str, Any]]:
-    rows = as_user("oversight").get("/api/cases?per_page=500").json["cases"]
+    rows = as_user("oversight").get("/api/cases?per_page=500").json["items"]
     return {row["subject"]: row for row in rows}
 
 
@@ -517,7 +517,7 @@ def test_a_year_the_holiday_calendar_does_not_know_is_flagged_on_the_case(
     set_today(monkeypatch, date(2027, 3, 3))
     case_id = convert_on(app, demo, as_user)["id"]
 
-    row = as_user("oversight").get("/api/cases").json["cases"][0]
+    row = as_user("oversight").get("/api/cases").json["items"][0]
 
     assert (row["id"], row["calendar_fallback"], row["due_on"]) == (case_id, True, "2027-03-18")
     with app.test_request_context():  # the note in the station's language, whichever it is

@@ -79,7 +79,7 @@ def desk_numbers(client: FlaskClient, query: str = "due=open&per_page=500") -> s
     """The case numbers a desk shows for its list query."""
     response = client.get(f"/api/cases?{query}")
     assert response.status_code == 200, response.json
-    return {row["number"] for row in response.json["cases"]}
+    return {row["number"] for row in response.json["items"]}
 
 
 @pytest.mark.parametrize(
@@ -167,7 +167,7 @@ def test_the_office_sees_extension_requests_waiting_for_a_decision(
 
     response = as_user("oversight").get("/api/extensions?state=pending")
     assert response.status_code == 200
-    (row,) = response.json["extensions"]
+    (row,) = response.json["items"]
     assert row["reason"] == "需要调取外地档案"
     assert row["case"]["number"] == number
     assert handler.get("/api/extensions").status_code == 403
@@ -199,7 +199,7 @@ def test_due_soon_follows_the_programmes_own_warning_days(
     )
 
     assert desk_numbers(oversight, "due=due_soon") == {case}
-    assert oversight.get("/api/cases").json["cases"][0]["deadline"] == "due_soon"
+    assert oversight.get("/api/cases").json["items"][0]["deadline"] == "due_soon"
 
 
 def test_a_new_policy_gives_new_cases_its_deadline(
@@ -210,7 +210,7 @@ def test_a_new_policy_gives_new_cases_its_deadline(
     assert response.status_code == 200, response.json
     (after,) = make_cases(app, demo, ["司法鉴定结论有异议"])  # 5 working days: Mon 9 Mar
 
-    due = {row["number"]: row["due_on"] for row in as_user("oversight").get("/api/cases").json["cases"]}
+    due = {row["number"]: row["due_on"] for row in as_user("oversight").get("/api/cases").json["items"]}
     assert due == {before: "2026-03-17", after: "2026-03-09"}
 
 

@@ -73,7 +73,7 @@ def leaks(response: Any, foreign: SimpleNamespace) -> bool:
 # --- the owner's people do reach it (so the refusals below mean something) ----------------------
 def test_the_owning_unit_reaches_its_case(foreign: SimpleNamespace, as_user: Login) -> None:
     owner = as_user(foreign.handler)
-    assert [row["id"] for row in owner.get("/api/cases").json["cases"]] == [foreign.case_id]
+    assert [row["id"] for row in owner.get("/api/cases").json["items"]] == [foreign.case_id]
     assert owner.get(f"/api/cases/{foreign.case_id}").status_code == 200
     assert owner.get(f"/api/attachments/{foreign.attachment_id}").status_code == 200
 
@@ -103,7 +103,7 @@ def test_another_units_case_is_not_in_any_list(
     response = foreign.client.get(url)
 
     assert response.status_code == 200
-    assert (response.json["cases"], response.json["total"]) == ([], 0)
+    assert (response.json["items"], response.json["total"]) == ([], 0)
 
 
 # --- one case -----------------------------------------------------------------------------------
@@ -165,7 +165,7 @@ def test_no_bulk_notice_reaches_another_units_case(app: Flask, foreign: SimpleNa
 def test_the_callback_list_does_not_show_another_units_case(foreign: SimpleNamespace) -> None:
     response = foreign.client.get("/api/callbacks?day=2099-12-31")
     assert response.status_code in (403, 404) or all(
-        item["case"]["id"] != foreign.case_id for item in response.json["callbacks"]
+        item["case"]["id"] != foreign.case_id for item in response.json["items"]
     )
     assert not leaks(response, foreign)
 

@@ -310,7 +310,7 @@ def test_a_returned_case_waits_for_the_office_with_the_units_reason(
     assert response.json["state"] == S.RETURNED
     assert response.json["events"][-1]["note"] == "房屋质量问题属住建局"
     office = as_user("oversight").get("/api/cases?state=returned").json
-    assert [row["id"] for row in office["cases"]] == [case_id]
+    assert [row["id"] for row in office["items"]] == [case_id]
 
 
 def test_reassigning_to_the_other_unit_counts_its_deadline_from_that_day(
@@ -334,9 +334,9 @@ def test_after_reassignment_the_new_unit_sees_the_case_and_the_first_does_not(
     act(app, case_id, "reassign", "oversight", {"unit_id": other_unit_id(app)})
 
     assert as_user("handler2").get(f"/api/cases/{case_id}").status_code == 200
-    assert [row["id"] for row in as_user("handler2").get("/api/cases").json["cases"]] == [case_id]
+    assert [row["id"] for row in as_user("handler2").get("/api/cases").json["items"]] == [case_id]
     assert as_user("handler").get(f"/api/cases/{case_id}").status_code == 404
-    assert as_user("handler").get("/api/cases").json["cases"] == []
+    assert as_user("handler").get("/api/cases").json["items"] == []
     assert post_action(as_user("handler2"), case_id, "accept", {}).status_code == 200
 
 

@@ -32,7 +32,7 @@ def test_a_unit_handler_must_belong_to_a_unit(as_user) -> None:  # type: ignore[
 
 def test_a_disabled_user_cannot_log_in(app, as_user) -> None:  # type: ignore[no-untyped-def]
     admin = as_user("admin")
-    clerk_id = next(u["id"] for u in admin.get("/api/users").json if u["username"] == "clerk")
+    clerk_id = next(u["id"] for u in admin.get("/api/users").json["items"] if u["username"] == "clerk")
     assert admin.patch(f"/api/users/{clerk_id}", json={"active": False}).status_code == 200
     response = app.test_client().post("/login", data={"username": "clerk", "password": "hotline-demo"})
     assert response.status_code == 200  # the form again, not a redirect into the console

@@ -31,7 +31,7 @@
   }
 
   async function reloadProgrammes() {
-    state.programmes = (await api("GET", "/api/programmes")).programmes;
+    state.programmes = (await api("GET", "/api/programmes")).items;
     renderProgrammes();
   }
 
@@ -59,7 +59,7 @@
   }
 
   async function reloadUnits() {
-    state.units = (await api("GET", "/api/units")).units;
+    state.units = (await api("GET", "/api/units")).items;
     renderUnits();
     await reloadSessions(); // a renamed unit shows in the schedule
   }
@@ -86,7 +86,7 @@
       if (value !== null && value !== "") query.set(name, value);
     }
     try {
-      state.sessions = (await api("GET", "/api/sessions?" + query)).sessions;
+      state.sessions = (await api("GET", "/api/sessions?" + query)).items;
       UI.clearErrors(filter);
       renderSessions();
     } catch (err) {

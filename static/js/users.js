@@ -41,7 +41,7 @@
   }
 
   async function load() {
-    const users = await api("GET", "/api/users");
+    const users = (await api("GET", "/api/users")).items;
     tbody.replaceChildren(...users.map(row));
   }
 

@@ -138,7 +138,7 @@ def answered_and_satisfied(
     api(handler, "POST", actions + "draft", {"body": reply})
     api(reviewer, "POST", actions + "approve", {})
     api(handler, "POST", actions + "answer", {"channel": "phone"})
-    due = api(agent, "GET", f"/api/callbacks?day={callback_day.isoformat()}")["callbacks"]
+    due = api(agent, "GET", f"/api/callbacks?day={callback_day.isoformat()}")["items"]
     result = next(c for c in due if c["case"]["id"] == case_id and c["kind"] == "result")
     body = {"callback_id": result["id"], "channel": "phone", "satisfaction": "satisfied"}
     api(agent, "POST", actions + "callback", body)

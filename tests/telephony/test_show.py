@@ -21,7 +21,7 @@ pytestmark = pytest.mark.telephony
 @pytest.fixture
 def producer_phone(show: Show) -> Iterator[Callable[[str], None]]:
     """Sets the demo producer's own SIP phone (as the administrator would); cleared afterwards."""
-    users = show.admin.get(f"{show.console.url}/api/users", timeout=10).json()
+    users = show.admin.get(f"{show.console.url}/api/users", timeout=10).json()["items"]
     producer_id = next(u["id"] for u in users if u["username"] == "producer")
 
     def set_extension(extension: str) -> None:
@@ -95,7 +95,7 @@ def test_an_urgent_matter_is_handed_to_the_units_duty_number(
     show: Show, seat: Seat, line_server: LineServer, sipp: SippFactory, three_way: bool
 ) -> None:
     duty = sipp.phone()
-    for unit in show.admin.get(f"{show.console.url}/api/units", timeout=10).json()["units"]:
+    for unit in show.admin.get(f"{show.console.url}/api/units", timeout=10).json()["items"]:
         answer = show.admin.patch(
             f"{show.console.url}/api/units/{unit['id']}", json={"duty_phone": uri(duty, "duty")}, timeout=10
         )

@@ -24,7 +24,7 @@
     loading.hidden = false;
     try {
       const body = await api("GET", "/api/callbacks?day=" + encodeURIComponent(day));
-      render(body.callbacks);
+      render(body.items);
     } catch (error) {
       toast(error.message, "error");
     } finally {

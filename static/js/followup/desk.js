@@ -165,10 +165,10 @@ const UnitDesk = (() => {
         Desk.fetchCases({ due: "open", per_page: MAX }),
         Desk.fetchCases({ due: "closed", received_from: daysAgo(data.today, SETTLED_DAYS), per_page: MAX }),
       ]);
-      closed.cases.sort((a, b) => (a.due_on < b.due_on ? 1 : a.due_on > b.due_on ? -1 : 0));
-      for (const row of closed.cases) row.closed = true;
-      rows = open.cases.concat(closed.cases);
-      render(open.total > open.cases.length ? open : null);
+      closed.items.sort((a, b) => (a.due_on < b.due_on ? 1 : a.due_on > b.due_on ? -1 : 0));
+      for (const row of closed.items) row.closed = true;
+      rows = open.items.concat(closed.items);
+      render(open.total > open.items.length ? open : null);
     } catch (err) {
       toast(err.message, "error");
     } finally {
@@ -207,7 +207,7 @@ const UnitDesk = (() => {
     box.replaceChildren();
     document.getElementById("desk-empty").hidden = rows.length > 0;
     if (truncated) {
-      box.append(el("p", { class: "muted" }, Desk.fmt("desk.more", { shown: truncated.cases.length, total: truncated.total })));
+      box.append(el("p", { class: "muted" }, Desk.fmt("desk.more", { shown: truncated.items.length, total: truncated.total })));
     }
     const shown = only ? rows.filter(FILTERS[only]) : rows;
     for (const queue of QUEUES) {

@@ -86,10 +86,10 @@
     Followup.showFieldErrors(form, null);
     const pages = Math.max(1, Math.ceil(result.total / PER_PAGE));
     if (page > pages) { page = pages; return loadList(); }
-    shownRows = result.cases;
+    shownRows = result.items;
     document.getElementById("list-total").textContent = Desk.count("ov.total", result.total);
-    box.replaceChildren(result.cases.length
-      ? Desk.table(result.cases, COLUMNS, data.manage ? { selected, onSelect: bulkBar } : {})
+    box.replaceChildren(result.items.length
+      ? Desk.table(result.items, COLUMNS, data.manage ? { selected, onSelect: bulkBar } : {})
       : el("p", { class: "muted empty-note" }, t("ov.none")));
     const pager = document.getElementById("pager");
     pager.hidden = pages <= 1;
@@ -168,9 +168,9 @@
         Desk.fetchCases({ state: "returned", per_page: 200 }),
         Desk.fetchCases({ state: "duplicate", per_page: 200 }),
       ]);
-      panel("extensions-panel", ext.extensions, extensionItem);
-      panel("returns-panel", returned.cases, returnItem);
-      panel("duplicates-panel", dups.cases, duplicateItem);
+      panel("extensions-panel", ext.items, extensionItem);
+      panel("returns-panel", returned.items, returnItem);
+      panel("duplicates-panel", dups.items, duplicateItem);
     } catch (err) {
       toast(err.message, "error");
     }
@@ -278,7 +278,7 @@
     if (row.duplicate_of) {
       // Found by its number: the row names the open case by number only.
       Desk.fetchCases({ q: row.duplicate_of, per_page: 5 }).then((result) => {
-        const other = result.cases.find((c) => c.number === row.duplicate_of);
+        const other = result.items.find((c) => c.number === row.duplicate_of);
         if (!other) return;
         original.replaceChildren(
           el("div", { class: "muted small" }, t("ov.open_case")),
