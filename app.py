@@ -18,9 +18,12 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import broadcast
 import config
-from core import access, i18n
-from core.api import register_error_handlers
+import console
+import core
+import followup
+from core import i18n
 from core.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
 
@@ -30,11 +33,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if app.config["PROXY_COUNT"]:
         proxies = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
-
-    # Socket.IO handlers must be declared before init_app binds them to this app's server.
-    import console.realtime
-    import console.telephony_link  # the line server's namespace
-    import followup.realtime  # noqa: F401  (the desks' namespace)
 
     db.init_app(app)
     # Batch mode lets Alembic alter tables on SQLite, the embedded default.
@@ -51,58 +49,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         # Seats live on the same origin; other origins must not drive a show.
         cors_allowed_origins=[],
     )
-    register_error_handlers(app)
-    i18n.init_app(app)
-    console.init_app(app)
-    access.init_app(app)
-    _register_parts(app)
+    # Each part wires itself, the lower first: a part may subscribe to the one below it.
+    for part in (core, broadcast, console, followup):
+        part.init_app(app)
     return app
-
-
-def _register_parts(app: Flask) -> None:
-    # Imported here so that every model is known before the CLI or a request needs it.
-    import followup
-    from broadcast.api import bp as broadcast_api_bp
-    from broadcast.cli import schedule_cli
-    from broadcast.users import bp as users_bp
-    from broadcast.views import bp as broadcast_bp
-    from console.api import bp as console_api_bp
-    from console.demo import demo_cli
-    from console.summary_page import bp as summary_page_bp
-    from console.views import bp as console_bp
-    from console.webchannel import bp as webchannel_bp
-    from core.accounts import bp as auth_bp
-    from core.accounts import users_cli
-    from followup.api import bp as followup_api_bp
-    from followup.callbacks_desk import bp as callbacks_bp
-    from followup.case_page import bp as case_page_bp
-    from followup.demo import followup_demo_cli
-    from followup.desks import bp as desks_bp
-    from followup.public import bp as public_bp
-    from followup.scheduler import followup_cli
-    from followup.scores_page import bp as scores_bp
-
-    for blueprint in (
-        auth_bp,
-        users_bp,
-        broadcast_bp,
-        broadcast_api_bp,
-        console_bp,
-        console_api_bp,
-        webchannel_bp,
-        summary_page_bp,
-        followup_api_bp,
-        callbacks_bp,
-        case_page_bp,
-        desks_bp,
-        public_bp,
-        scores_bp,
-    ):
-        app.register_blueprint(blueprint)
-    demo_cli.add_command(followup_demo_cli)
-    for group in (users_cli, schedule_cli, demo_cli, followup_cli):
-        app.cli.add_command(group)
-    followup.init_app(app)
 
 
 if __name__ == "__main__":

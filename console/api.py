@@ -27,9 +27,8 @@ from console.models import (
 from console.realtime import MASKED_SEATS, snapshot
 from console.serialize import call_json, record_json, recording_json
 from console.summary import session_summary
-from core.access import may_sit
-from core.accounts import Role, roles_required
-from core.api import ApiError, parse
+from core.access import Permission, may_sit, requires
+from core.api import ApiError, get_or_404, listing, parse
 from core.extensions import db
 from core.matter import Category, Satisfaction, Urgency
 
@@ -42,11 +41,7 @@ Para = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Body = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=32, pattern=r"^[0-9+\-*# ()]*$")]
 
-PRODUCER = (Role.PRODUCER,)
-ON_AIR_DESK = (Role.HOST, Role.PRODUCER)
-CLERK_DESK = (Role.CLERK, Role.PRODUCER)
 # Who may listen to what was said on air: the studio's own seats, not the officials' screen.
-LISTENING_DESK = (Role.PRODUCER, Role.HOST, Role.CLERK)
 LISTENING_SEATS = ("producer", "host", "clerk")
 
 
@@ -119,30 +114,21 @@ class PresenceBody(BaseModel):
 # --- loading with access checks -------------------------------------------------------------------
 
 
-def _session(session_id: int, seat: str) -> AirSession:
-    session = db.session.get(AirSession, session_id)
-    if session is None:
-        raise ApiError(404, "not_found", _("No such session."))
-    if not may_sit(current_user, seat, session):
+# A route of a seat checks once who may act: by the seat the person must be able to sit at for
+# that session (core.access.may_sit), after finding the session or call (404 first).
+
+
+def _session(session_id: int, *seats: str) -> AirSession:
+    """The session, if the person may sit at one of ``seats`` for it."""
+    session = get_or_404(AirSession, session_id)
+    if not any(may_sit(current_user, seat, session) for seat in seats):
         raise ApiError(403, "forbidden", _("Your role may not do this."))
     return session
 
 
-def _call(call_id: int, seat: str) -> Call:
-    call = db.session.get(Call, call_id)
-    if call is None:
-        raise ApiError(404, "not_found", _("No such call."))
-    _session(call.session_id, seat)
-    return call
-
-
-def _heard_call(call_id: int) -> Call:
-    """A call whose recordings the user may hear: at the producer's, host's or clerk's seat."""
-    call = db.session.get(Call, call_id)
-    if call is None:
-        raise ApiError(404, "not_found", _("No such call."))
-    if not any(may_sit(current_user, seat, call.session) for seat in LISTENING_SEATS):
-        raise ApiError(403, "forbidden", _("Your role may not do this."))
+def _call(call_id: int, *seats: str) -> Call:
+    call = get_or_404(Call, call_id)
+    _session(call.session_id, *seats)
     return call
 
 
@@ -172,23 +158,21 @@ def _check_routing(fields: dict[str, Any], call: Call | None = None) -> None:
 
 
 @bp.get("/me")
-@roles_required(*Role)
+@requires()
 def me() -> Any:
     return jsonify(user=current_user.to_json(), csrf_token=generate_csrf())
 
 
 @bp.get("/sessions/<int:session_id>/state/<seat>")
-@roles_required(*Role)
+@requires()
 def seat_state(session_id: int, seat: str) -> Any:
     return jsonify(snapshot(_session(session_id, seat), seat))
 
 
 @bp.get("/sessions/<int:session_id>/summary")
-@roles_required(Role.PRODUCER, Role.HOST, Role.CLERK, Role.OVERSIGHT)
+@requires(Permission.SUMMARIES)
 def summary(session_id: int) -> Any:
-    session = db.session.get(AirSession, session_id)
-    if session is None:
-        raise ApiError(404, "not_found", _("No such session."))
+    session = get_or_404(AirSession, session_id)
     return jsonify(session.summary or session_summary(session))
 
 
@@ -196,36 +180,34 @@ def summary(session_id: int) -> Any:
 
 
 @bp.post("/sessions/<int:session_id>/go-live")
-@roles_required(*ON_AIR_DESK)
+@requires()
 def go_live(session_id: int) -> Any:
     return jsonify(flow.go_live(_session(session_id, "host")).to_json())
 
 
 @bp.post("/sessions/<int:session_id>/end")
-@roles_required(*ON_AIR_DESK)
+@requires()
 def end(session_id: int) -> Any:
     return jsonify(flow.end_session(_session(session_id, "host"), current_user))
 
 
 @bp.post("/guests/<int:guest_id>/presence")
-@roles_required(*ON_AIR_DESK)
+@requires()
 def guest_presence(guest_id: int) -> Any:
-    guest = db.session.get(Guest, guest_id)
-    if guest is None:
-        raise ApiError(404, "not_found", _("No such guest."))
+    guest = get_or_404(Guest, guest_id)
     _session(guest.session_id, "host")
     return jsonify(flow.set_guest_present(guest, parse(PresenceBody).present).to_json())
 
 
 @bp.post("/sessions/<int:session_id>/end-segment")
-@roles_required(*ON_AIR_DESK)
+@requires()
 def end_segment(session_id: int) -> Any:
     calls = flow.end_segment(_session(session_id, "host"), current_user)
     return jsonify([call_json(c, seat="host") for c in calls])
 
 
 @bp.post("/sessions/<int:session_id>/queue")
-@roles_required(*ON_AIR_DESK)
+@requires()
 def reorder(session_id: int) -> Any:
     flow.reorder(_session(session_id, "host"), parse(QueueOrder).order)
     return jsonify(ok=True)
@@ -235,7 +217,7 @@ def reorder(session_id: int) -> Any:
 
 
 @bp.post("/sessions/<int:session_id>/calls")
-@roles_required(*PRODUCER)
+@requires()
 def create_manual_call(session_id: int) -> Any:
     session = _session(session_id, "producer")
     fields = parse(ManualCall).model_dump(exclude_none=True)
@@ -245,7 +227,7 @@ def create_manual_call(session_id: int) -> Any:
 
 
 @bp.get("/calls/<int:call_id>")
-@roles_required(*Role)
+@requires()
 def get_call(call_id: int) -> Any:
     call = _call(call_id, "official")
     seat = "producer" if may_sit(current_user, "producer", call.session) else "official"
@@ -253,7 +235,7 @@ def get_call(call_id: int) -> Any:
 
 
 @bp.patch("/calls/<int:call_id>")
-@roles_required(*PRODUCER)
+@requires()
 def patch_card(call_id: int) -> Any:
     call = _call(call_id, "producer")
     body = parse(CardPatch)
@@ -264,43 +246,41 @@ def patch_card(call_id: int) -> Any:
 
 
 @bp.post("/calls/<int:call_id>/<name>")
-@roles_required(*Role)
+@requires()
 def call_action(call_id: int, name: str) -> Any:
     """A seat's action on a call (console/call_actions.py says which seat may take it, and from
     which state); the call comes back as that seat sees it."""
     action = seat_action(name)
     if action is None:
         raise ApiError(404, "no_such_action", _("Unknown action."))
-    call = db.session.get(Call, call_id)
-    if call is None:
-        raise ApiError(404, "not_found", _("No such call."))
+    call = get_or_404(Call, call_id)
     flow.perform(call, action.name, current_user)
     seat = next(s for s in sorted(action.seats) if may_sit(current_user, s, call.session))
     return jsonify(call_json(call, seat=seat))
 
 
 @bp.post("/calls/<int:call_id>/transfer")
-@roles_required(*PRODUCER)
+@requires()
 def transfer(call_id: int) -> Any:
     call = flow.transfer(_call(call_id, "producer"), current_user, parse(TransferBody).three_way)
     return jsonify(call_json(call, seat="producer")), 202
 
 
 @bp.get("/calls/<int:call_id>/history")
-@roles_required(*PRODUCER)
+@requires()
 def history(call_id: int) -> Any:
     """Earlier calls from the same number, newest first, with what became of them."""
     call = _call(call_id, "producer")
     numbers = {n for n in (call.caller_number, call.contact_number) if n}
     if not numbers:
-        return jsonify([])
+        return listing([])
     earlier = db.session.scalars(
         select(Call)
         .where(Call.id != call.id, or_(Call.caller_number.in_(numbers), Call.contact_number.in_(numbers)))
         .order_by(Call.arrived_at.desc())
         .limit(20)
     )
-    return jsonify(
+    return listing(
         [
             {
                 **call_json(c),
@@ -316,14 +296,14 @@ def history(call_id: int) -> Any:
 
 
 @bp.get("/calls/<int:call_id>/prepared-answers")
-@roles_required(*Role)
+@requires()
 def prepared_answers(call_id: int) -> Any:
     call = _call(call_id, "official")
     return jsonify(matching.best_answers(call))
 
 
 @bp.put("/calls/<int:call_id>/record")
-@roles_required(*CLERK_DESK)
+@requires()
 def record(call_id: int) -> Any:
     call = _call(call_id, "clerk")
     body = parse(RecordBody)
@@ -332,19 +312,17 @@ def record(call_id: int) -> Any:
 
 
 @bp.get("/calls/<int:call_id>/recordings")
-@roles_required(*LISTENING_DESK)
+@requires()
 def call_recordings(call_id: int) -> Any:
-    return jsonify([recording_json(r) for r in _heard_call(call_id).recordings])
+    return listing([recording_json(r) for r in _call(call_id, *LISTENING_SEATS).recordings])
 
 
 @bp.get("/recordings/<int:recording_id>/audio")
-@roles_required(*LISTENING_DESK)
+@requires()
 def recording_audio(recording_id: int) -> Any:
     """The WAV itself, with range requests so that the browser's player can seek in it."""
-    recording = db.session.get(Recording, recording_id)
-    if recording is None:
-        raise ApiError(404, "not_found", _("No such recording."))
-    _heard_call(recording.call_id)
+    recording = get_or_404(Recording, recording_id)
+    _call(recording.call_id, *LISTENING_SEATS)
     path = Path(recording.file_path).resolve()
     if not path.is_relative_to(recordings_dir()):
         raise ApiError(404, "outside_recordings", _("The recording is not in the recordings folder."))
@@ -357,17 +335,17 @@ def recording_audio(recording_id: int) -> Any:
 
 
 @bp.get("/sessions/<int:session_id>/chat")
-@roles_required(*ON_AIR_DESK)
+@requires()
 def chat_history(session_id: int) -> Any:
     session = _session(session_id, "host")
     messages = db.session.scalars(
         select(ChatMessage).where(ChatMessage.session_id == session.id).order_by(ChatMessage.id)
     )
-    return jsonify([m.to_json() for m in messages])
+    return listing([m.to_json() for m in messages])
 
 
 @bp.post("/sessions/<int:session_id>/chat")
-@roles_required(*ON_AIR_DESK)
+@requires()
 def chat(session_id: int) -> Any:
     body = parse(ChatBody)
     session = _session(session_id, body.seat)
@@ -375,25 +353,22 @@ def chat(session_id: int) -> Any:
 
 
 @bp.get("/blocklist")
-@roles_required(*PRODUCER)
+@requires(Permission.BLOCK_NUMBERS)
 def blocklist() -> Any:
-    return jsonify(
-        [b.to_json() for b in db.session.scalars(select(BlockedNumber).order_by(BlockedNumber.number))]
-    )
+    entries = db.session.scalars(select(BlockedNumber).order_by(BlockedNumber.number))
+    return listing([b.to_json() for b in entries])
 
 
 @bp.post("/blocklist")
-@roles_required(*PRODUCER)
+@requires(Permission.BLOCK_NUMBERS)
 def block() -> Any:
     body = parse(BlockBody)
     return jsonify(flow.block(body.number, body.reason, current_user).to_json()), 201
 
 
 @bp.delete("/blocklist/<int:entry_id>")
-@roles_required(*PRODUCER)
+@requires(Permission.BLOCK_NUMBERS)
 def unblock(entry_id: int) -> Any:
-    entry = db.session.get(BlockedNumber, entry_id)
-    if entry is None:
-        raise ApiError(404, "not_found", _("No such entry."))
+    entry = get_or_404(BlockedNumber, entry_id)
     flow.unblock(entry)
     return "", 204

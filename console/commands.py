@@ -20,10 +20,6 @@ from telephony.protocol import NAMESPACE, Command, CommandName, Event
 LINE_SERVER_ROOM = "line-server"
 
 
-def line_server_connected() -> bool:
-    return bool(current_app.extensions.get("line_capacity", {}).get("connected"))
-
-
 def send(call: Call, name: CommandName, **args: Any) -> str | None:
     """Tell the line server to do ``name`` with the call; returns the command id, or None when the
     call is not on a line (nothing to do)."""

@@ -15,7 +15,6 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from broadcast.models import AirSession, Guest, SessionState, Unit
 from console import commands, realtime, signals
@@ -34,7 +33,7 @@ from console.summary import session_summary
 from core import clock
 from core.access import may_sit
 from core.accounts import User
-from core.api import ApiError
+from core.api import ApiError, commit_or_conflict
 from core.db import utcnow
 from core.extensions import db
 from core.labels import label
@@ -47,13 +46,7 @@ AFTER_COMMIT = "console.after_commit"
 
 def _commit() -> None:
     pending = db.session.info.pop(AFTER_COMMIT, [])
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ApiError(
-            409, "changed_meanwhile", _("Someone else changed this at the same moment; try again.")
-        ) from exc
+    commit_or_conflict()
     for step in pending:
         step()
 

@@ -86,6 +86,7 @@ class Call(db.Model):
     """A listener's call (or web or hand-made submission) and the card the producer fills."""
 
     __tablename__ = "calls"
+    noun: ClassVar[Any] = _l("Call")  # what a 404 names
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("air_sessions.id"), index=True)
@@ -141,6 +142,7 @@ class Recording(db.Model):
     server's disk, reported once the segment's recorder is closed."""
 
     __tablename__ = "recordings"
+    noun: ClassVar[Any] = _l("Recording")  # what a 404 names
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
@@ -177,6 +179,7 @@ class AirRecord(db.Model):
 
 class BlockedNumber(db.Model):
     __tablename__ = "blocked_numbers"
+    noun: ClassVar[Any] = _l("Blocked number")  # what a 404 names
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(64), unique=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import current_app, request
 from flask_login import current_user
-from flask_socketio import join_room
+from flask_socketio import Namespace, join_room
 from sqlalchemy import select
 
 from broadcast.models import AirSession
@@ -71,29 +71,6 @@ def snapshot(session: AirSession, seat: str) -> dict[str, Any]:
     return state
 
 
-@socketio.on("connect")
-def _connect(auth: dict[str, Any] | None = None) -> None:
-    auth = auth or {}
-    seat = str(auth.get("seat", ""))
-    try:
-        session_id = int(auth.get("session_id", 0))
-    except (TypeError, ValueError):
-        session_id = 0
-    session = db.session.get(AirSession, session_id) if session_id else None
-    if not current_user.is_authenticated:
-        raise ConnectionRefusedError("login_required")
-    if session is None:
-        raise ConnectionRefusedError("no_such_session")
-    if not may_sit(current_user, seat, session):
-        raise ConnectionRefusedError("seat_not_allowed")
-    join_room(session_room(session_id))
-    join_room(seat_room(session_id, seat))
-    join_room(ALL_SEATS_ROOM)
-    if seat == "producer":
-        join_room(ALL_PRODUCERS_ROOM)
-    socketio.emit("snapshot", snapshot(session, seat), to=request.sid)
-
-
 # --- publishing, always after the change is committed -------------------------------------------
 
 
@@ -125,3 +102,28 @@ def publish_lines() -> None:
 def publish_notice(session_id: int, seat: str, kind: str, message: str) -> None:
     """A message for one kind of seat, e.g. a line server command that failed."""
     socketio.emit("notice", {"kind": kind, "message": message}, to=seat_room(session_id, seat))
+
+
+class SeatNamespace(Namespace):
+    """The seats' namespace (the default one): a seat joins its session's rooms and gets the snapshot."""
+
+    def on_connect(self, auth: dict[str, Any] | None = None) -> None:
+        auth = auth or {}
+        seat = str(auth.get("seat", ""))
+        try:
+            session_id = int(auth.get("session_id", 0))
+        except (TypeError, ValueError):
+            session_id = 0
+        session = db.session.get(AirSession, session_id) if session_id else None
+        if not current_user.is_authenticated:
+            raise ConnectionRefusedError("login_required")
+        if session is None:
+            raise ConnectionRefusedError("no_such_session")
+        if not may_sit(current_user, seat, session):
+            raise ConnectionRefusedError("seat_not_allowed")
+        join_room(session_room(session_id))
+        join_room(seat_room(session_id, seat))
+        join_room(ALL_SEATS_ROOM)
+        if seat == "producer":
+            join_room(ALL_PRODUCERS_ROOM)
+        socketio.emit("snapshot", snapshot(session, seat), to=request.sid)

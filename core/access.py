@@ -34,6 +34,7 @@ class Permission(enum.StrEnum):
     SCORES = "scores"  # unit scores, ranking and hot topics
     COLUMN = "column"  # pick cases for the newspaper column
     USERS = "users"  # who may log in, and as what
+    BLOCK_NUMBERS = "block_numbers"  # the block list, which belongs to no one show
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -48,6 +49,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.SCORES: frozenset({Role.OVERSIGHT, Role.UNIT_HANDLER, Role.UNIT_REVIEWER, Role.OFFICIAL}),
     Permission.COLUMN: frozenset({Role.OVERSIGHT, Role.PRODUCER}),
     Permission.USERS: frozenset(),
+    Permission.BLOCK_NUMBERS: frozenset({Role.PRODUCER}),
 }
 
 

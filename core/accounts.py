@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 import click
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import UserMixin, current_user, login_user, logout_user
+from flask_login import UserMixin, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -113,28 +111,6 @@ def _unauthorized() -> Any:
     if wants_json():
         raise ApiError(401, "login_required", _l("Please log in."))
     return redirect(url_for("auth.login", next=request.full_path))
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def roles_required(*roles: Role) -> Callable[[F], F]:
-    """Allow the view only to logged-in users holding one of ``roles`` (admin always passes)."""
-
-    def decorate(view: F) -> F:
-        @wraps(view)
-        def guarded(*args: Any, **kwargs: Any) -> Any:
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            if not current_user.has_role(Role.ADMIN, *roles):
-                if wants_json():
-                    raise ApiError(403, "forbidden", _l("Your role may not do this."))
-                abort(403)
-            return view(*args, **kwargs)
-
-        return guarded  # type: ignore[return-value]
-
-    return decorate
 
 
 bp = Blueprint("auth", __name__)

@@ -2,18 +2,51 @@
 
 from __future__ import annotations
 
+import logging
+from typing import TYPE_CHECKING
+
 from flask import Flask
 
-from broadcast.models import AirSession
-from console.signals import session_ended
-from core.accounts import User
-from followup.conversion import convert_session
+if TYPE_CHECKING:
+    from broadcast.models import AirSession
+    from core.accounts import User
+
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
-    """Follow-up listens to the console: the matters of a show become cases when the show ends."""
+    """The case pages, desks, API and namespace, the public page and scores, the daily duty's and
+    the demo's CLI; and follow-up listens to the console: a show's matters become cases when it
+    ends."""
+    from console.demo import demo_cli
+    from console.signals import session_ended
+    from core.extensions import socketio
+    from followup.api import bp as api_bp
+    from followup.callbacks_desk import bp as callbacks_bp
+    from followup.case_page import bp as case_page_bp
+    from followup.demo import followup_demo_cli
+    from followup.desks import bp as desks_bp
+    from followup.public import bp as public_bp
+    from followup.realtime import NAMESPACE, DeskNamespace
+    from followup.scheduler import followup_cli
+    from followup.scores_page import bp as scores_bp
+
+    for blueprint in (api_bp, callbacks_bp, case_page_bp, desks_bp, public_bp, scores_bp):
+        app.register_blueprint(blueprint)
+    demo_cli.add_command(followup_demo_cli)
+    app.cli.add_command(followup_cli)
+    socketio.on_namespace(DeskNamespace(NAMESPACE))
     session_ended.connect(_convert_ended_session, app)
 
 
 def _convert_ended_session(app: Flask, *, session: AirSession, actor: User | None) -> None:
-    convert_session(session, actor)
+    """The show's end is committed already; a conversion that fails here is logged, not the
+    host's error, and the daily duty makes the cases the show still owes."""
+    from core.extensions import db
+    from followup.conversion import convert_session
+
+    try:
+        convert_session(session, actor)
+    except Exception:
+        db.session.rollback()
+        log.exception("the calls of session %s were not made cases; the daily duty will", session.id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint, event
@@ -149,6 +149,7 @@ class Case(db.Model):
     does not rewrite what the unit was asked to do."""
 
     __tablename__ = "cases"
+    noun: ClassVar[Any] = _l("Case")  # what a 404 names
     __table_args__ = (UniqueConstraint("programme_id", "year", "seq", name="uq_cases_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -319,6 +320,7 @@ class Attachment(db.Model):
     """A photo or document sent with a reply; the file lives in the instance folder."""
 
     __tablename__ = "attachments"
+    noun: ClassVar[Any] = _l("Attachment")  # what a 404 names
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reply_id: Mapped[int | None] = mapped_column(ForeignKey("replies.id"), index=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from flask_socketio import join_room
+from flask_socketio import Namespace, join_room
 
 from core.accounts import STAFF_ROLES, UNIT_ROLES
 from core.extensions import socketio
@@ -41,17 +41,6 @@ def case_rooms(case: Case) -> list[str]:
     return [STAFF_ROOM, *(unit_room(unit_id) for unit_id in sorted(units))]
 
 
-@socketio.on("connect", namespace=NAMESPACE)
-def _connect(auth: dict[str, Any] | None = None) -> None:
-    if not current_user.is_authenticated:
-        raise ConnectionRefusedError("login_required")
-    rooms = rooms_of(current_user)
-    if not rooms:
-        raise ConnectionRefusedError("no_desk")
-    for room in rooms:
-        join_room(room)
-
-
 def publish_case(case: Case, rooms_before: list[str] | None = None) -> None:
     """Tell the desks that may see ``case`` that it changed; called after the change is committed.
     A unit that saw the case before (``rooms_before``) and no longer does, after a reassignment,
@@ -62,3 +51,16 @@ def publish_case(case: Case, rooms_before: list[str] | None = None) -> None:
         socketio.emit("case_changed", payload, to=room, namespace=NAMESPACE)
     for room in set(rooms_before or []) - set(rooms):
         socketio.emit("case_gone", {"id": case.id}, to=room, namespace=NAMESPACE)
+
+
+class DeskNamespace(Namespace):
+    """The desks' namespace ``/desks``: a person joins the rooms of the cases they may see."""
+
+    def on_connect(self, auth: dict[str, Any] | None = None) -> None:
+        if not current_user.is_authenticated:
+            raise ConnectionRefusedError("login_required")
+        rooms = rooms_of(current_user)
+        if not rooms:
+            raise ConnectionRefusedError("no_desk")
+        for room in rooms:
+            join_room(room)

@@ -29,12 +29,11 @@ from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy.orm.exc import StaleDataError
 
 from broadcast.models import Section, Unit
 from core import clock
 from core.accounts import STAFF_ROLES, UNIT_ROLES, Role, User
-from core.api import ApiError, invalid, parse
+from core.api import ApiError, commit_or_conflict, invalid, parse
 from core.db import utcnow
 from core.extensions import db
 from core.labels import label
@@ -294,7 +293,7 @@ def one_transaction() -> Iterator[None]:
     setattr(g, _PENDING, changed)
     try:
         yield
-        _commit()
+        commit_or_conflict()
     except BaseException:
         db.session.rollback()
         raise
@@ -386,14 +385,6 @@ def _record(case: Case, actor: User | None, action: str, before: CaseState | Non
 
 def _changed_meanwhile() -> ApiError:
     return ApiError(409, "changed_meanwhile", _("Someone else changed this case meanwhile; reload it."))
-
-
-def _commit() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise _changed_meanwhile() from exc
 
 
 # --- the actions --------------------------------------------------------------------------------

@@ -149,7 +149,7 @@ def test_json_post_without_csrf_token_is_refused(csrf_app: Flask) -> None:
 
     assert response.status_code == 400
     assert response.json["error"]["code"] == "csrf"
-    assert producer.get("/api/blocklist").json == []
+    assert producer.get("/api/blocklist").json["items"] == []
 
 
 def test_json_post_with_the_token_from_me_succeeds(csrf_app: Flask) -> None:

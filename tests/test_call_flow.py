@@ -22,8 +22,8 @@ from broadcast.models import AirSession, Guest, Unit
 from console import flow
 from console.call_actions import ACTIONS, CallAction
 from console.models import Call, CallState
-from console.realtime import SEAT_ROLES
 from core import clock
+from core.access import SEAT_ROLES
 from core.accounts import Role
 from core.api import ApiError
 from core.extensions import db
@@ -514,7 +514,7 @@ def test_host_message_reaches_the_producer(live: SimpleNamespace, as_user: AsUse
     )
 
     assert sent.status_code == 201
-    messages = as_user("producer").get(f"/api/sessions/{live.id}/chat").json
+    messages = as_user("producer").get(f"/api/sessions/{live.id}/chat").json["items"]
     assert [(m["seat"], m["body"], m["sender"]) for m in messages] == [
         ("host", "下一个接3号线", "主持人 刘宁")
     ]
@@ -526,7 +526,7 @@ def test_blocking_a_number(demo: SimpleNamespace, as_user: AsUser) -> None:
     response = producer.post("/api/blocklist", json={"number": "13900001111", "reason": "骚扰"})
 
     assert response.status_code == 201
-    assert [b["number"] for b in producer.get("/api/blocklist").json] == ["13900001111"]
+    assert [b["number"] for b in producer.get("/api/blocklist").json["items"]] == ["13900001111"]
 
 
 def test_blocking_a_number_twice_is_refused(demo: SimpleNamespace, as_user: AsUser) -> None:
@@ -546,7 +546,7 @@ def test_blocking_something_that_is_not_a_number_is_refused(demo: SimpleNamespac
 
     assert response.status_code == 422
     assert "number" in response.json["error"]["details"]
-    assert producer.get("/api/blocklist").json == []
+    assert producer.get("/api/blocklist").json["items"] == []
 
 
 def test_unblocking_a_number(demo: SimpleNamespace, as_user: AsUser) -> None:

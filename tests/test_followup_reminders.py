@@ -60,18 +60,22 @@ def test_an_overdue_case_is_reminded_once_a_day_saying_why(app: Flask, demo: Sim
     assert "3" in message and (today - timedelta(days=3)).isoformat() in message
 
 
-def test_an_overdue_case_reminded_twice_without_progress_gets_a_supervision_notice_once(
-    app: Flask, demo: SimpleNamespace, as_user: Login
-) -> None:
-    today = clock.today()
+def _overdue_and_reminded_twice(app: Flask, demo: SimpleNamespace, office: FlaskClient) -> int:
     case_id = make_case(app, demo, CaseState.IN_PROGRESS)
-    _set(app, case_id, due_on=today - timedelta(days=5))
-    office = as_user("oversight")
+    _set(app, case_id, due_on=clock.today() - timedelta(days=5))
     for _ in range(2):
         sent = office.post(
             "/api/notices/bulk", json={"case_ids": [case_id], "kind": "reminder", "message": "请尽快办理"}
         )
         assert sent.json["sent"] == [case_id]
+    return case_id
+
+
+def test_an_overdue_case_reminded_twice_without_progress_gets_a_supervision_notice_once(
+    app: Flask, demo: SimpleNamespace, as_user: Login
+) -> None:
+    today = clock.today()
+    case_id = _overdue_and_reminded_twice(app, demo, as_user("oversight"))
 
     first = _daily(app, today)
     second = _daily(app, today)
@@ -85,14 +89,8 @@ def test_an_edit_by_the_office_is_no_progress_and_the_supervision_notice_still_f
     app: Flask, demo: SimpleNamespace, as_user: Login
 ) -> None:
     today = clock.today()
-    case_id = make_case(app, demo, CaseState.IN_PROGRESS)
-    _set(app, case_id, due_on=today - timedelta(days=5))
     office = as_user("oversight")
-    for _ in range(2):
-        sent = office.post(
-            "/api/notices/bulk", json={"case_ids": [case_id], "kind": "reminder", "message": "请尽快办理"}
-        )
-        assert sent.json["sent"] == [case_id]
+    case_id = _overdue_and_reminded_twice(app, demo, office)
     edited = office.post(f"/api/cases/{case_id}/actions/edit", json={"internal": True})
     assert edited.status_code == 200, edited.json
 

@@ -33,3 +33,14 @@ def test_the_protocol_imports_only_the_standard_library() -> None:
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def test_the_console_answers_every_event_the_line_server_sends() -> None:
+    # The namespace class names its handlers on_<event>; an event renamed in the protocol and not
+    # in the console would otherwise be dropped in silence.
+    from console.telephony_link import LineServerNamespace
+    from telephony.protocol import Event
+
+    from_the_line_server = set(Event) - {Event.COMMAND}
+
+    assert {e for e in from_the_line_server if not hasattr(LineServerNamespace, f"on_{e}")} == set()

@@ -70,7 +70,7 @@ def seat_client(app: Flask, as_user: AsUser, seat: str, session_id: int) -> Sock
 
 
 def recording_of(client: FlaskClient, card_id: int) -> dict[str, Any]:
-    (recording,) = client.get(f"/api/calls/{card_id}/recordings").json
+    (recording,) = client.get(f"/api/calls/{card_id}/recordings").json["items"]
     return recording
 
 
@@ -139,7 +139,7 @@ def test_same_recording_reported_twice_is_listed_once(
     report(line_server, wav)
     report(line_server, wav)
 
-    assert len(as_user("producer").get(f"/api/calls/{aired}/recordings").json) == 1
+    assert len(as_user("producer").get(f"/api/calls/{aired}/recordings").json["items"]) == 1
 
 
 def test_two_segments_are_two_recordings_in_order(
@@ -149,7 +149,7 @@ def test_two_segments_are_two_recordings_in_order(
     say(line_server, "recording", {**later, "started_at": "2026-11-23T09:20:00+00:00"})
     report(line_server, write_wav(recordings / "a.wav"))
 
-    listed = as_user("host").get(f"/api/calls/{aired}/recordings").json
+    listed = as_user("host").get(f"/api/calls/{aired}/recordings").json["items"]
 
     assert [r["duration_seconds"] for r in listed] == [1.0, 2.5]
 
@@ -167,7 +167,7 @@ def test_malformed_recording_report_is_refused(
     data = {"call_id": "c1", "file": "/x.wav", "started_at": STARTED, "duration_seconds": 1.0, **broken}
 
     assert say(line_server, "recording", data) == {"ok": False, "error": "invalid"}
-    assert as_user("producer").get(f"/api/calls/{aired}/recordings").json == []
+    assert as_user("producer").get(f"/api/calls/{aired}/recordings").json["items"] == []
 
 
 # --- playing it back ---------------------------------------------------------------------------------

@@ -547,7 +547,7 @@ async function loadHistory(id) {
   if (!call.caller_number && !call.contact_number) { box.replaceChildren(t("history.no_number")); return; }
   box.replaceChildren(t("history.loading"));
   try {
-    const earlier = await Hotline.api("GET", `/api/calls/${id}/history`);
+    const earlier = (await Hotline.api("GET", `/api/calls/${id}/history`)).items;
     if (ui.historyFor !== id) return;
     box.replaceChildren(...(earlier.length ? earlier.map(historyItem) : [t("history.none")]));
   } catch (err) {
