@@ -203,7 +203,7 @@ def guest_presence(guest_id: int) -> Any:
 @requires()
 def end_segment(session_id: int) -> Any:
     calls = flow.end_segment(_session(session_id, "host"), current_user)
-    return jsonify([call_json(c, seat="host") for c in calls])
+    return listing([call_json(c, seat="host") for c in calls])
 
 
 @bp.post("/sessions/<int:session_id>/queue")
@@ -299,7 +299,7 @@ def history(call_id: int) -> Any:
 @requires()
 def prepared_answers(call_id: int) -> Any:
     call = _call(call_id, "official")
-    return jsonify(matching.best_answers(call))
+    return listing(matching.best_answers(call))
 
 
 @bp.put("/calls/<int:call_id>/record")

@@ -269,7 +269,7 @@ def test_end_segment_takes_everyone_off_air(app: Flask, live: SimpleNamespace, a
     response = as_user("host").post(f"/api/sessions/{live.id}/end-segment")
 
     assert response.status_code == 200
-    assert sorted(c["id"] for c in response.json) == sorted(on_air)
+    assert sorted(c["id"] for c in response.json["items"]) == sorted(on_air)
     assert all(producer.get(f"/api/calls/{i}").json["state"] == "done" for i in on_air)
     assert producer.get(f"/api/calls/{waiting}").json["state"] == "ready"
 

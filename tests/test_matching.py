@@ -25,7 +25,7 @@ def card_about(client: FlaskClient, session_id: int, subject: str, details: str 
 def answers_for(client: FlaskClient, call_id: int) -> list[dict[str, Any]]:
     response = client.get(f"/api/calls/{call_id}/prepared-answers")
     assert response.status_code == 200, response.json
-    return response.json
+    return response.json["items"]
 
 
 def test_legal_aid_matter_gets_the_legal_aid_answer_first(live: SimpleNamespace, as_user: AsUser) -> None:

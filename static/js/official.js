@@ -102,7 +102,7 @@ function refreshAnswer(call, onAir) {
 async function fetchAnswer(callId, seq) {
   let answers;
   try {
-    answers = await Hotline.api("GET", `/api/calls/${callId}/prepared-answers`);
+    answers = (await Hotline.api("GET", `/api/calls/${callId}/prepared-answers`)).items;
   } catch (err) {
     if (seq === answerSeq) $("prepared-answer").replaceChildren(el("p", { class: "calm small" }, t("answer_error")));
     return;
