@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
 from broadcast.models import AirSession, SessionState, Unit
-from console.call_actions import MAX_ON_AIR
+from console.call_actions import MAX_ON_AIR, state_groups
 from console.models import CARD_FIELDS
 from console.realtime import SEATS, may_sit
 from core import clock
@@ -46,6 +46,7 @@ def seat(session_id: int, seat: str) -> Any:
         "user": current_user.to_json(),
         "max_on_air": MAX_ON_AIR,
         "card_fields": list(CARD_FIELDS),
+        "call_states": state_groups(),
         "units": [{"id": u.id, "name": u.name, "sections": [s.to_json() for s in u.sections]} for u in units],
         "web_channel_url": url_for("webchannel.submit", token=session.web_token, _external=True),
         "seats": {
