@@ -29,8 +29,10 @@ from telephony.protocol import CommandName
 S = CallState
 C = CommandName
 MAX_ON_AIR = 2
+# The state groups, defined once: a call still in the show, and one the show is done with.
 OPEN = frozenset({S.WAITING, S.SCREENING, S.READY, S.ON_AIR})
-NOT_ON_AIR = frozenset({S.WAITING, S.SCREENING, S.READY})
+FINISHED = frozenset(S) - OPEN
+NOT_ON_AIR = OPEN - {S.ON_AIR}
 
 # What happens on entering the target: (call still in its source state, acting user, now, the
 # line server's reason for a hang-up). A step may refuse with an ApiError before changing anything.
@@ -131,6 +133,14 @@ def seat_action(name: str) -> CallAction | None:
 def first_from(call: Call, names: tuple[str, ...]) -> CallAction | None:
     """Of the system actions ``names``, the one that starts from the call's state (None: none does)."""
     return next((ACTIONS[n] for n in names if call.state in ACTIONS[n].sources), None)
+
+
+def state_groups() -> dict[str, list[str]]:
+    """The groups for the seats' pages, each in the order of a call's life."""
+    return {
+        "open": [state.value for state in S if state in OPEN],
+        "finished": [state.value for state in S if state in FINISHED],
+    }
 
 
 def available(call: Call, seat: str) -> list[str]:

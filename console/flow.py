@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from broadcast.models import AirSession, Guest, SessionState, Unit
 from console import commands, realtime, signals
-from console.call_actions import ACTIONS, CallAction, first_from
+from console.call_actions import ACTIONS, FINISHED, CallAction, first_from
 from console.models import (
     CARD_FIELDS,
     AirRecord,
@@ -90,7 +90,7 @@ def update_card(
 ) -> Call:
     """Apply a producer's edits. With a stale ``version``, fields nobody else touched since
     ``base`` still apply; a field someone else changed is a conflict shown to the producer."""
-    if call.state in (CallState.DONE, CallState.ABANDONED) and call.session.state == SessionState.ENDED:
+    if call.state in FINISHED and call.session.state == SessionState.ENDED:
         raise ApiError(409, "closed", _("The show has ended; this card can no longer be edited here."))
     unknown = set(changes) - set(CARD_FIELDS)
     if unknown:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from broadcast.models import AirSession, SessionState, Unit
-from console.call_actions import MAX_ON_AIR
+from console.call_actions import MAX_ON_AIR, state_groups
 from console.models import CARD_FIELDS
 from core import clock
 from core.access import SEATS, may_sit, requires
@@ -63,6 +63,7 @@ def seat(session_id: int, seat: str) -> Any:
         "line_count": current_app.config["SIP_LINES"],
         "line_states": LINE_STRIP_ORDER,
         "card_fields": list(CARD_FIELDS),
+        "call_states": state_groups(),
         "units": [{"id": u.id, "name": u.name, "sections": [s.to_json() for s in u.sections]} for u in units],
         "web_channel_url": url_for("webchannel.submit", token=session.web_token, _external=True),
         "seats": {

@@ -18,10 +18,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+import followup
 from broadcast.models import AirSession, Guest, Unit
 from console import flow
 from console.call_actions import ACTIONS, CallAction
 from console.models import Call, CallState
+from console.signals import session_ended
 from core import clock
 from core.access import SEAT_ROLES
 from core.accounts import Role
@@ -397,6 +399,25 @@ def test_matter_of_a_caller_who_hung_up_is_still_followed_up(
     summary = as_user("host").post(f"/api/sessions/{live.id}/end").json
 
     assert (summary["abandoned"], summary["followup"]) == (1, 1)
+
+
+def test_the_end_of_a_show_is_announced_once_it_is_committed(
+    app: Flask, live: SimpleNamespace, as_user: AsUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The follow-up's own receiver commits its cases; out of the way, it cannot commit the end for us.
+    monkeypatch.setattr(followup, "convert_session", lambda session, actor: None)
+    heard: list[tuple[int, str, str]] = []
+
+    def receiver(sender: Flask, *, session: AirSession, actor: Any) -> None:
+        with db.engine.connect() as other:  # what any other connection sees at that moment
+            stored = other.scalar(select(AirSession.state).where(AirSession.id == session.id))
+        heard.append((session.id, str(stored), actor.username))
+
+    with session_ended.connected_to(receiver, app):
+        response = as_user("host").post(f"/api/sessions/{live.id}/end")
+
+    assert response.status_code == 200
+    assert heard == [(live.id, "ended", "host")]
 
 
 def test_summary_is_frozen_at_the_end(app: Flask, live: SimpleNamespace, as_user: AsUser) -> None:

@@ -14,9 +14,9 @@ const cardForm = $("#card");
 const CARD_FIELDS = PAGE.card_fields;
 // Alt+1…6 picks the category of that button on the card, in the order the page lists them.
 const CATEGORIES = [...cardForm.querySelectorAll("[data-category]")].map((b) => b.dataset.category);
-// How the queue is grouped and ordered (what a producer may do with a call is call.actions).
-const ACTIVE_STATES = ["waiting", "screening", "ready", "on_air"];
-const FINISHED_STATES = ["done", "abandoned"];
+// How the queue is grouped and ordered, from the server (what a producer may do is call.actions).
+const ACTIVE_STATES = PAGE.call_states.open;
+const FINISHED_STATES = PAGE.call_states.finished;
 const SAVE_DELAY_MS = 400;
 const RETRY_DELAY_MS = 3000;
 const LONG_WAIT_S = 300;
