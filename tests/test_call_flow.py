@@ -18,7 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-import followup
+import followup.conversion
 from broadcast.models import AirSession, Guest, Unit
 from console import flow
 from console.call_actions import ACTIONS, CallAction
@@ -405,7 +405,7 @@ def test_the_end_of_a_show_is_announced_once_it_is_committed(
     app: Flask, live: SimpleNamespace, as_user: AsUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The follow-up's own receiver commits its cases; out of the way, it cannot commit the end for us.
-    monkeypatch.setattr(followup, "convert_session", lambda session, actor: None)
+    monkeypatch.setattr(followup.conversion, "convert_session", lambda session, actor: None)
     heard: list[tuple[int, str, str]] = []
 
     def receiver(sender: Flask, *, session: AirSession, actor: Any) -> None:
@@ -577,4 +577,4 @@ def test_unblocking_a_number(demo: SimpleNamespace, as_user: AsUser) -> None:
     response = producer.delete(f"/api/blocklist/{entry['id']}")
 
     assert response.status_code == 204
-    assert producer.get("/api/blocklist").json == []
+    assert producer.get("/api/blocklist").json["items"] == []
