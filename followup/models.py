@@ -339,6 +339,7 @@ class Callback(db.Model):
     """A callback owed to the citizen (scheduled when it falls due) and, once made, its outcome."""
 
     __tablename__ = "callbacks"
+    noun: ClassVar[Any] = _l("Callback")  # what a 404 names
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -361,6 +362,7 @@ class Extension(db.Model):
     """A unit's request for more time (延期): approved with a new deadline the citizen must be told."""
 
     __tablename__ = "extensions"
+    noun: ClassVar[Any] = _l("Extension request")  # what a 404 names
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -384,6 +386,7 @@ class Notice(db.Model):
     """A reminder (催办) or formal supervision notice (督办) to the handling unit."""
 
     __tablename__ = "notices"
+    noun: ClassVar[Any] = _l("Notice")  # what a 404 names
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from broadcast.models import Section, Unit
 from core import clock
 from core.accounts import STAFF_ROLES, UNIT_ROLES, Role, User
-from core.api import ApiError, commit_or_conflict, invalid, parse
+from core.api import ApiError, commit_or_conflict, invalid, not_found, parse
 from core.db import utcnow
 from core.extensions import db
 from core.labels import label
@@ -336,7 +336,7 @@ def _step(case: Case, name: str, actor: User | None, data: dict[str, Any] | None
 
 def check_may_act(case: Case, action: Action, actor: User) -> None:
     if not may_see(case, actor):
-        raise ApiError(404, "not_found", _("No such case."))
+        raise not_found(Case, case.id)
     if actor.role not in action.roles:
         raise ApiError(403, "forbidden", _("Your role may not do this."))
     if actor.role in UNIT and case.unit_id != actor.unit_id:
@@ -526,7 +526,7 @@ def _callback(
 ) -> CaseState | None:
     callback = db.session.get(Callback, payload.callback_id)
     if callback is None or callback.case_id != case.id:
-        raise ApiError(404, "not_found", _("No such callback."))
+        raise not_found(Callback, payload.callback_id)
     if callback.done_at is not None:
         raise ApiError(409, "callback_done", _("This callback was already recorded."))
     if case.anonymous:
@@ -649,7 +649,7 @@ def _extension_told(case: Case, actor: User | None, payload: ExtensionTold, poli
 def _extension_of(case: Case, extension_id: int) -> Extension:
     extension = db.session.get(Extension, extension_id)
     if extension is None or extension.case_id != case.id:
-        raise ApiError(404, "not_found", _("No such extension request."))
+        raise not_found(Extension, extension_id)
     return extension
 
 
@@ -666,7 +666,7 @@ def _notice(kind: NoticeKind) -> Callable[..., None]:
 def _notice_seen(case: Case, actor: User | None, payload: NoticeSeen, policy: DeadlinePolicy) -> None:
     notice = db.session.get(Notice, payload.notice_id)
     if notice is None or notice.case_id != case.id:
-        raise ApiError(404, "not_found", _("No such notice."))
+        raise not_found(Notice, payload.notice_id)
     notice.seen_at = notice.seen_at or utcnow()
     return None
 

@@ -117,7 +117,9 @@ def test_every_seat_page_can_name_the_line_states_and_warnings(
 
 
 def seat_page(html: str) -> dict[str, Any]:
-    return json.loads(re.search(r"const PAGE = (\{.*?\});</script>", html, re.S).group(1))
+    data = re.search(r'<script type="application/json" id="seat-page">(.*?)</script>', html, re.S)
+    assert data is not None, "the seat page carries no page data"
+    return json.loads(data.group(1))
 
 
 @pytest.mark.parametrize("seat", SEATS)
