@@ -112,7 +112,7 @@ class QuestionForm(FlaskForm):
     )
     category = RadioField(
         _l("Kind of matter"),
-        choices=[SelectChoice(c.value, label(c)) for c in Category],
+        choices=lambda: [SelectChoice(c.value, label(c)) for c in Category],  # in the reader's language
         default=Category.ENQUIRY.value,
         validate_choice=True,
     )
