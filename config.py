@@ -61,6 +61,8 @@ def load(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         LANGUAGES={"zh_CN": "中文", "en": "English"},
         # Web channel abuse limits (Flask-Limiter syntax).
         WEB_CHANNEL_RATE=_env("WEB_CHANNEL_RATE", "5 per minute;30 per hour"),
+        # Receipt lookups per address: four digits must not be guessed by trying them all.
+        RECEIPT_LOOKUP_RATE=_env("RECEIPT_LOOKUP_RATE", "5 per minute;20 per hour"),
         # A form sent faster than a person can type is a robot's.
         WEB_CHANNEL_MIN_SECONDS=float(_env("WEB_CHANNEL_MIN_SECONDS", "3")),
         RATELIMIT_STORAGE_URI=_env("RATELIMIT_STORAGE_URI", "memory://"),

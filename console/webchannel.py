@@ -170,6 +170,11 @@ def _closed_page(session: AirSession, status: int) -> Any:
     return render_template("webchannel/submit.html", show=session, form=None, notice=None), status
 
 
+def receipt_number(call_id: int) -> str:
+    """The number the thanks page gives the listener, and the receipt lookup reads back."""
+    return f"W-{call_id:06d}"
+
+
 def _thanks(token: str, call_id: int | None, duplicate: bool = False) -> Any:
     """Post/redirect/get: the reference travels in the signed session cookie, not in the URL."""
     cookie[THANKS_KEY] = {"token": token, "ref": call_id, "duplicate": duplicate}
@@ -230,7 +235,7 @@ def thanks(token: str) -> Any:
     return render_template(
         "webchannel/thanks.html",
         show=session,
-        reference=f"W-{ref:06d}" if ref else None,
+        reference=receipt_number(ref) if ref else None,
         duplicate=receipt.get("duplicate", False),
     )
 
