@@ -72,6 +72,11 @@ SEAT_ROLES: dict[str, set[Role]] = {
 }
 
 
+def sits_on_air(user: Any) -> bool:
+    """Whether the person may sit at some seat of a show: the shows are then their start page."""
+    return user.has_role(Role.ADMIN, *set().union(*SEAT_ROLES.values()))
+
+
 class OnAirSession(Protocol):
     """An on-air session, as far as seat access needs it: whose hour it is."""
 
@@ -115,4 +120,7 @@ def requires(permission: Permission | None = None) -> Callable[[F], F]:
 def init_app(app: Flask) -> None:
     @app.context_processor
     def _may() -> dict[str, Any]:
-        return {"may": lambda permission: may(current_user, permission)}
+        return {
+            "may": lambda permission: may(current_user, permission),
+            "sits_on_air": lambda: sits_on_air(current_user),
+        }

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -165,4 +166,16 @@ def register_error_handlers(app: Flask) -> None:
     def _http_error(exc: HTTPException) -> Any:
         if wants_json():
             return ApiError(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description).response()
+        if exc.code in ERROR_PAGES:
+            title, message = ERROR_PAGES[exc.code]
+            page = render_template("error.html", code=exc.code, title=title, message=message)
+            return page, exc.code
         return exc
+
+
+# A refused or missing page read by a person: the app's own page, in the interface language, with
+# a way back (Werkzeug's default is a bare English page).
+ERROR_PAGES = {
+    403: (_l("No access"), _l("Your role may not open this page. Ask the office if you need it.")),
+    404: (_l("Page not found"), _l("This page does not exist, or no longer does. Check the address.")),
+}

@@ -60,7 +60,8 @@ def _default_phrases() -> list[str]:
 
 
 class DeadlinePolicy(BaseModel):
-    """A programme's deadlines and reply requirements; defaults follow seed 002, PRESET_12345 seed 001."""
+    """A programme's deadlines, reply requirements and on-time tolerance; defaults follow the station's
+    standard (seed 002), PRESET_12345 the 12345 hotline's time limits (seed 001)."""
 
     default: DeadlineRule = DeadlineRule(days=15)  # 002: 15 days from acceptance
     complex: DeadlineRule = DeadlineRule(days=30)  # 002: 30 days when the matter is complex
@@ -70,6 +71,8 @@ class DeadlinePolicy(BaseModel):
     perfunctory_phrases: list[str] = Field(default_factory=_default_phrases)
     min_reply_chars: int = Field(default=30, ge=0)
     head_signoff_required: bool = False
+    # A show counts as on time (按时上线) when it went live at most this long after its slot's start.
+    on_time_tolerance_minutes: int = Field(default=10, ge=0, le=240)
 
     def rule_for(
         self, *, category: str | None, urgency: str | None, complex: bool, redo: bool

@@ -6,7 +6,8 @@ Every measure is a count over a count, kept as both, so a page can show "12 / 15
 percentage and anyone can check it. What each counts (all dates are station-local):
 
 - on-time participation (按时上线): the unit's sessions with an air date in the period and not after
-  today, that went live on their air date. A session today that has not gone live yet is still to
+  today, that went live on their air date no later than the slot's start (station time) plus the
+  programme's ``on_time_tolerance_minutes``. A session today that has not gone live yet is still to
   come and is not counted.
 - head-of-unit attendance (一把手上线率): of the unit's sessions held in the period, those with the
   head of the unit (is_head) present.
@@ -32,7 +33,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -52,6 +53,7 @@ from followup.models import (
     Notice,
     NoticeKind,
 )
+from followup.policy import policy_for
 
 DEFAULT_MIN_CASES = 3
 
@@ -267,11 +269,12 @@ def _score(
 
 
 def _went_live_on_time(session: AirSession) -> bool:
-    return (
-        session.state in HELD
-        and session.went_live_at is not None
-        and clock.local_date(session.went_live_at) == session.air_date
-    )
+    if session.state not in HELD or session.went_live_at is None:
+        return False
+    tolerance = timedelta(minutes=policy_for(session.programme_id).on_time_tolerance_minutes)
+    slot = datetime.combine(session.air_date, session.start_time, tzinfo=clock.zone())
+    live = session.went_live_at
+    return clock.local_date(live) == session.air_date and live <= slot + tolerance
 
 
 def _answered_on_time(case: Case) -> bool:

@@ -147,6 +147,6 @@ def test_enum_labels_for_scripts_are_chinese_by_default(
 def test_the_top_bar_names_the_role_in_chinese(
     as_user: Callable[[str], FlaskClient], username: str, role: str
 ) -> None:
-    html = as_user(username).get("/").get_data(as_text=True)
+    html = as_user(username).get("/", follow_redirects=True).get_data(as_text=True)
     who = re.search(r'<span class="who">(.*?)</span>', html, re.S)
     assert who and who.group(1).endswith(f"· {role}")

@@ -18,7 +18,7 @@ CASES = "/followup"
 
 
 def nav_links(client: FlaskClient) -> set[str]:
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/", follow_redirects=True).get_data(as_text=True)
     nav = re.search(r'<nav class="mainnav">(.*?)</nav>', page, re.S)
     assert nav is not None
     return set(re.findall(r'href="([^"]+)"', nav.group(1))) - {"/"}

@@ -87,5 +87,13 @@ const Hotline = (() => {
     return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   }
 
-  return { api, ApiError, t, toast, label, el, mmss, since, clock };
+  // A moment as every page writes dates: YYYY-MM-DD HH:MM, in the reader's local time.
+  function moment(iso) {
+    if (!iso) return "";
+    const d = new Date(iso);
+    const two = (n) => (n < 10 ? "0" : "") + n;
+    return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate()) + " " + two(d.getHours()) + ":" + two(d.getMinutes());
+  }
+
+  return { api, ApiError, t, toast, label, el, mmss, since, clock, moment };
 })();

@@ -35,12 +35,9 @@
     node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
   }
 
-  // Moments in the reader's local time; calendar dates as the server gives them (YYYY-MM-DD).
-  const LOCALE = document.documentElement.lang || undefined;
-
-  function when(iso) {
-    return iso ? new Date(iso).toLocaleString(LOCALE) : "";
-  }
+  // Moments as every page writes them (YYYY-MM-DD HH:MM, the reader's local time); calendar dates as
+  // the server gives them (YYYY-MM-DD).
+  const when = Hotline.moment;
 
   function day(iso) {
     return iso ? String(iso).slice(0, 10) : "";

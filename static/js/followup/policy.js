@@ -1,5 +1,5 @@
 // The deadline-policy editor: a programme's time limits (default, complex, redo, rules by category
-// and urgency), the due-soon warning and the reply quality gate, through
+// and urgency), the due-soon warning, the on-time tolerance and the reply quality gate, through
 // GET/PUT /api/programmes/<id>/deadline-policy. Controls are named as the policy's fields
 // ("default.days", "rules.0.count"), so each message the API gives lands beside its field; the
 // form is never redrawn on an error, so nothing typed is lost. Needs common.js, followup/common.js.
@@ -54,6 +54,7 @@
     form.elements.perfunctory_phrases.value = policy.perfunctory_phrases.join("\n");
     form.elements.min_reply_chars.value = String(policy.min_reply_chars);
     form.elements.head_signoff_required.checked = Boolean(policy.head_signoff_required);
+    form.elements.on_time_tolerance_minutes.value = String(policy.on_time_tolerance_minutes);
     clearErrors();
   }
 
@@ -79,6 +80,7 @@
       perfunctory_phrases: form.elements.perfunctory_phrases.value.split("\n").map((s) => s.trim()).filter(Boolean),
       min_reply_chars: number(form.elements.min_reply_chars.value),
       head_signoff_required: form.elements.head_signoff_required.checked,
+      on_time_tolerance_minutes: number(form.elements.on_time_tolerance_minutes.value),
     };
   }
 
