@@ -78,6 +78,9 @@ def do(client: FlaskClient, call_id: int, action: str) -> Any:
 def card_in(
     app: Flask, producer: FlaskClient, session_id: int, state: CallState, **fields: Any
 ) -> dict[str, Any]:
+    """A card the producer has screened (it has a subject unless ``fields`` say otherwise), moved
+    to ``state``."""
+    fields.setdefault("subject", "法律援助咨询")
     card = new_card(producer, session_id, **fields)
     for action in ROUTE_TO[state]:
         response = do(producer, card["id"], action)
@@ -337,8 +340,8 @@ def show_with_every_kind_of_call(app: Flask, session_id: int, as_user: AsUser) -
     committed = card_in(app, producer, session_id, CallState.ON_AIR, subject="调解")["id"]
     clerk.put(f"/api/calls/{committed}/record", json={"outcome": "commitment", "commitment_what": "上门"})
     ready = card_in(app, producer, session_id, CallState.READY, subject="公证费用")["id"]
-    waiting = card_in(app, producer, session_id, CallState.WAITING)["id"]
-    hung_up = card_in(app, producer, session_id, CallState.ABANDONED)["id"]
+    waiting = card_in(app, producer, session_id, CallState.WAITING, subject="")["id"]
+    hung_up = card_in(app, producer, session_id, CallState.ABANDONED, subject="")["id"]
     return {
         "answered": answered,
         "committed": committed,
