@@ -22,7 +22,7 @@ import followup.conversion
 from broadcast.models import AirSession, Guest, Unit
 from console import flow
 from console.call_actions import ACTIONS, CallAction
-from console.models import Call, CallState
+from console.models import Call, CallState, Channel
 from console.signals import session_ended
 from core import clock
 from core.access import SEAT_ROLES
@@ -290,6 +290,45 @@ def test_third_caller_cannot_go_on_air(app: Flask, live: SimpleNamespace, as_use
     assert response.status_code == 409
     assert response.json["error"]["code"] == "air_full"
     assert producer.get(f"/api/calls/{third['id']}").json == third
+
+
+# --- screening guards --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("state", [CallState.WAITING, CallState.SCREENING])
+def test_a_card_without_a_subject_is_not_marked_ready(
+    app: Flask, live: SimpleNamespace, as_user: AsUser, state: CallState
+) -> None:
+    producer = as_user("producer")
+    before = card_in(app, producer, live.id, state, subject="", caller_name="赵先生")
+
+    response = do(producer, before["id"], "ready")
+
+    assert response.status_code == 422
+    error = response.json["error"]
+    assert error["code"] == "no_subject"
+    assert error["details"]["subject"] == error["message"]
+    assert producer.get(f"/api/calls/{before['id']}").json == before
+    assert "ready" in before["actions"]  # still offered: the refusal under the subject says why
+
+
+def test_a_new_card_concerns_the_unit_on_air_unless_another_is_chosen(
+    app: Flask, live: SimpleNamespace, as_user: AsUser
+) -> None:
+    producer = as_user("producer")
+    other = second_unit_session(app, clock.today())
+    with app.app_context():
+        other_unit = db.session.get(AirSession, other).unit_id
+        session = db.session.get(AirSession, live.id)
+        phone = flow.create_call(session, Channel.PHONE, caller_number="13812345678").id
+        web = flow.create_call(session, Channel.WEB, subject="公证处排队太久").id
+
+    manual = new_card(producer, live.id)
+    chosen = new_card(producer, live.id, unit_id=other_unit)
+
+    cards = (phone, web, manual["id"], chosen["id"])
+    units = [producer.get(f"/api/calls/{i}").json["unit_id"] for i in cards]
+    assert units == [live.unit_id, live.unit_id, live.unit_id, other_unit]
 
 
 # --- the show ---------------------------------------------------------------------------------------
