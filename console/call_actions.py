@@ -20,7 +20,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from console.models import Call, CallState
+from console.models import Call, CallState, Channel
 from core.accounts import User
 from core.api import ApiError
 from core.extensions import db
@@ -44,11 +44,28 @@ def _nothing(call: Call, user: User | None, now: datetime, reason: str | None) -
 
 
 def _screening(call: Call, user: User | None, now: datetime, reason: str | None) -> None:
+    # A caller on a phone line is put through to the producer's own phone; without one the line
+    # server would ring nothing and the caller would hear hold audio while the producer waits for
+    # a voice. Web and hand-made cards have no line, so they need no phone.
+    if call.channel == Channel.PHONE and user is not None and not user.sip_extension:
+        raise ApiError(
+            409,
+            "no_phone",
+            _(
+                "You have no phone set, so this caller cannot be put through to you. An administrator "
+                "sets your SIP phone on the Users page (/admin/users)."
+            ),
+        )
     call.picked_at = call.picked_at or now
     call.screened_by_id = user.id if user is not None else None
 
 
 def _ready(call: Call, user: User | None, now: datetime, reason: str | None) -> None:
+    # The subject is what the host reads in the ready list and says on air: a phone card starts
+    # without one, and the producer writes it while screening.
+    if not (call.subject or "").strip():
+        message = _("Write the subject before marking the caller ready: the host reads it on air.")
+        raise ApiError(422, "no_subject", message, {"subject": message})
     top = db.session.scalar(
         select(func.max(Call.queue_rank)).where(Call.session_id == call.session_id, Call.state == S.READY)
     )

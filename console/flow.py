@@ -63,6 +63,8 @@ def create_call(session: AirSession, channel: Channel, user: User | None = None,
     """A new card in the producer's queue: a phone call, a hand-made card or a web submission."""
     if channel != Channel.WEB:
         _require_live(session)
+    # The matter concerns the unit on air unless the producer chooses another.
+    fields.setdefault("unit_id", session.unit_id)
     call = Call(session_id=session.id, channel=channel, state=CallState.WAITING, **fields)
     if call.caller_number and not call.contact_number:
         call.contact_number = call.caller_number

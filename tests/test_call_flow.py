@@ -22,7 +22,7 @@ import followup.conversion
 from broadcast.models import AirSession, Guest, Unit
 from console import flow
 from console.call_actions import ACTIONS, CallAction
-from console.models import Call, CallState
+from console.models import Call, CallState, Channel
 from console.signals import session_ended
 from core import clock
 from core.access import SEAT_ROLES
@@ -78,6 +78,9 @@ def do(client: FlaskClient, call_id: int, action: str) -> Any:
 def card_in(
     app: Flask, producer: FlaskClient, session_id: int, state: CallState, **fields: Any
 ) -> dict[str, Any]:
+    """A card the producer has screened (it has a subject unless ``fields`` say otherwise), moved
+    to ``state``."""
+    fields.setdefault("subject", "法律援助咨询")
     card = new_card(producer, session_id, **fields)
     for action in ROUTE_TO[state]:
         response = do(producer, card["id"], action)
@@ -289,6 +292,45 @@ def test_third_caller_cannot_go_on_air(app: Flask, live: SimpleNamespace, as_use
     assert producer.get(f"/api/calls/{third['id']}").json == third
 
 
+# --- screening guards --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("state", [CallState.WAITING, CallState.SCREENING])
+def test_a_card_without_a_subject_is_not_marked_ready(
+    app: Flask, live: SimpleNamespace, as_user: AsUser, state: CallState
+) -> None:
+    producer = as_user("producer")
+    before = card_in(app, producer, live.id, state, subject="", caller_name="赵先生")
+
+    response = do(producer, before["id"], "ready")
+
+    assert response.status_code == 422
+    error = response.json["error"]
+    assert error["code"] == "no_subject"
+    assert error["details"]["subject"] == error["message"]
+    assert producer.get(f"/api/calls/{before['id']}").json == before
+    assert "ready" in before["actions"]  # still offered: the refusal under the subject says why
+
+
+def test_a_new_card_concerns_the_unit_on_air_unless_another_is_chosen(
+    app: Flask, live: SimpleNamespace, as_user: AsUser
+) -> None:
+    producer = as_user("producer")
+    other = second_unit_session(app, clock.today())
+    with app.app_context():
+        other_unit = db.session.get(AirSession, other).unit_id
+        session = db.session.get(AirSession, live.id)
+        phone = flow.create_call(session, Channel.PHONE, caller_number="13812345678").id
+        web = flow.create_call(session, Channel.WEB, subject="公证处排队太久").id
+
+    manual = new_card(producer, live.id)
+    chosen = new_card(producer, live.id, unit_id=other_unit)
+
+    cards = (phone, web, manual["id"], chosen["id"])
+    units = [producer.get(f"/api/calls/{i}").json["unit_id"] for i in cards]
+    assert units == [live.unit_id, live.unit_id, live.unit_id, other_unit]
+
+
 # --- the show ---------------------------------------------------------------------------------------
 
 
@@ -337,8 +379,8 @@ def show_with_every_kind_of_call(app: Flask, session_id: int, as_user: AsUser) -
     committed = card_in(app, producer, session_id, CallState.ON_AIR, subject="调解")["id"]
     clerk.put(f"/api/calls/{committed}/record", json={"outcome": "commitment", "commitment_what": "上门"})
     ready = card_in(app, producer, session_id, CallState.READY, subject="公证费用")["id"]
-    waiting = card_in(app, producer, session_id, CallState.WAITING)["id"]
-    hung_up = card_in(app, producer, session_id, CallState.ABANDONED)["id"]
+    waiting = card_in(app, producer, session_id, CallState.WAITING, subject="")["id"]
+    hung_up = card_in(app, producer, session_id, CallState.ABANDONED, subject="")["id"]
     return {
         "answered": answered,
         "committed": committed,

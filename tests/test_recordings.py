@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from flask_socketio.test_client import SocketIOTestClient
 
 from core.extensions import socketio
-from tests.test_telephony_protocol import LINES, events, line_server_client, offer, say
+from tests.test_telephony_protocol import LINES, events, give_phone, line_server_client, offer, say, screen
 
 AsUser = Callable[[str], FlaskClient]
 STARTED = "2026-11-23T09:12:30+00:00"
@@ -47,10 +47,12 @@ def line_server(app: Flask, live: SimpleNamespace) -> SocketIOTestClient:
 
 
 @pytest.fixture
-def aired(line_server: SocketIOTestClient, as_user: AsUser) -> int:
+def aired(app: Flask, line_server: SocketIOTestClient, as_user: AsUser) -> int:
     """A phone caller who has been on air and is done; the card's id."""
+    give_phone(app)
     producer = as_user("producer")
     card_id = offer(line_server, "c1")["card_id"]
+    screen(producer, card_id)
     for action in ("pickup", "ready", "air", "finish"):
         assert producer.post(f"/api/calls/{card_id}/{action}").status_code == 200
     return card_id

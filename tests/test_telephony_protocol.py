@@ -22,6 +22,7 @@ from telephony.protocol import NAMESPACE
 AsUser = Callable[[str], FlaskClient]
 NUMBER = "13812345678"
 LINES = [{"name": "L1", "state": "idle"}, {"name": "L2", "state": "idle"}]
+PRODUCER_PHONE = "sip:201@127.0.0.1:5080"
 
 
 def line_server_client(app: Flask, secret: str | None = None) -> SocketIOTestClient:
@@ -62,9 +63,33 @@ def producer_seat(app: Flask, live: SimpleNamespace, as_user: AsUser) -> SocketI
     return seat
 
 
+def give_phone(app: Flask, extension: str | None = PRODUCER_PHONE, username: str = "producer") -> None:
+    """Set (None: clear) a user's own SIP phone, as an administrator does on the Users page."""
+    with app.app_context():
+        db.session.scalar(select(User).where(User.username == username)).sip_extension = extension
+        db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def producer_has_a_phone(app: Flask, demo: SimpleNamespace) -> None:
+    """A producer picks up a phone caller on their own phone; the demo producer has one here."""
+    give_phone(app)
+
+
+def screen(producer: FlaskClient, card_id: int, subject: str = "法律援助咨询") -> None:
+    """The producer writes the card's subject, as screening does before the caller is ready."""
+    version = producer.get(f"/api/calls/{card_id}").json["version"]
+    body = {"version": version, "changes": {"subject": subject}}
+    response = producer.patch(f"/api/calls/{card_id}", json=body)
+    assert response.status_code == 200, response.json
+
+
 def phone_card(line_server: SocketIOTestClient, producer: FlaskClient, call_id: str, *actions: str) -> int:
-    """A phone call offered and taken through ``actions`` by the producer."""
+    """A phone call offered, screened (given a subject) and taken through ``actions`` by the
+    producer."""
     card_id = offer(line_server, call_id)["card_id"]
+    if "ready" in actions:
+        screen(producer, card_id)
     for action in actions:
         assert producer.post(f"/api/calls/{card_id}/{action}").status_code == 200
     line_server.get_received(NAMESPACE)
@@ -176,6 +201,7 @@ def test_producer_actions_send_line_commands(
 ) -> None:
     producer = as_user("producer")
     card_id = phone_card(line_server, producer, "c1")
+    screen(producer, card_id)
 
     sent = []
     for action in ("pickup", "ready", "air", "finish"):
@@ -203,30 +229,45 @@ def test_hold_sends_hold(live: SimpleNamespace, line_server: SocketIOTestClient,
 def test_pickup_bridges_to_the_producers_own_phone(
     app: Flask, live: SimpleNamespace, line_server: SocketIOTestClient, as_user: AsUser
 ) -> None:
-    with app.app_context():
-        db.session.scalar(
-            select(User).where(User.username == "producer")
-        ).sip_extension = "sip:201@127.0.0.1:5080"
-        db.session.commit()
+    give_phone(app, "sip:202@127.0.0.1:5080")
     producer = as_user("producer")
     card_id = phone_card(line_server, producer, "c1")
 
     producer.post(f"/api/calls/{card_id}/pickup")
 
     (command,) = commands(line_server)
-    assert command["args"] == {"extension": "sip:201@127.0.0.1:5080"}
+    assert command["args"] == {"extension": "sip:202@127.0.0.1:5080"}
 
 
-def test_pickup_without_own_phone_names_no_extension(
-    live: SimpleNamespace, line_server: SocketIOTestClient, as_user: AsUser
+def test_pickup_without_own_phone_is_refused_and_says_where_to_set_one(
+    app: Flask, live: SimpleNamespace, line_server: SocketIOTestClient, as_user: AsUser
 ) -> None:
+    give_phone(app, None)
     producer = as_user("producer")
     card_id = phone_card(line_server, producer, "c1")
 
-    producer.post(f"/api/calls/{card_id}/pickup")
+    response = producer.post(f"/api/calls/{card_id}/pickup")
 
-    (command,) = commands(line_server)
-    assert command["args"] == {}
+    assert response.status_code == 409
+    assert response.json["error"]["code"] == "no_phone"
+    assert "/admin/users" in response.json["error"]["message"]
+    assert commands(line_server) == []  # nothing rings
+    card = producer.get(f"/api/calls/{card_id}").json
+    assert (card["state"], card["picked_at"]) == ("waiting", None)
+    assert "pickup" in card["actions"]  # still offered: the refusal tells the producer why
+
+
+def test_cards_without_a_line_are_picked_up_without_a_phone(
+    app: Flask, live: SimpleNamespace, line_server: SocketIOTestClient, as_user: AsUser
+) -> None:
+    give_phone(app, None)
+    producer = as_user("producer")
+    card_id = producer.post(f"/api/sessions/{live.id}/calls", json={"caller_number": NUMBER}).json["id"]
+
+    response = producer.post(f"/api/calls/{card_id}/pickup")
+
+    assert response.status_code == 200, response.json
+    assert response.json["state"] == "screening"
 
 
 def test_failed_command_is_told_to_the_producer(
@@ -265,7 +306,8 @@ def test_manual_card_sends_no_command(
     live: SimpleNamespace, line_server: SocketIOTestClient, as_user: AsUser
 ) -> None:
     producer = as_user("producer")
-    card_id = producer.post(f"/api/sessions/{live.id}/calls", json={"caller_number": NUMBER}).json["id"]
+    card = {"caller_number": NUMBER, "subject": "法律援助咨询"}
+    card_id = producer.post(f"/api/sessions/{live.id}/calls", json=card).json["id"]
 
     for action in ("pickup", "ready", "air", "finish"):
         producer.post(f"/api/calls/{card_id}/{action}")

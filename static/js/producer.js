@@ -111,6 +111,7 @@ class CardEdit {
     this.inFlight = false;
     this.conflict = null;   // {theirs: {field: value}, version}
     this.errors = {};       // field -> message (422)
+    this.refusals = {};     // field -> why an action on the call was refused for what it lacks (422)
     this.error = "";        // any other refusal
     this.offline = false;
   }
@@ -156,6 +157,7 @@ function noteChange(field) {
   }
   edit.pending[field] = readField(field);
   delete edit.errors[field];
+  delete edit.refusals[field];
   edit.error = "";
   edit.persist();
   scheduleSave(id, SAVE_DELAY_MS);
@@ -353,7 +355,7 @@ function renderSaveStatus(edit) {
 
 function renderFieldErrors(edit) {
   cardForm.querySelectorAll("[data-error-for]").forEach((node) => {
-    const message = edit.errors[node.dataset.errorFor] || "";
+    const message = edit.errors[node.dataset.errorFor] || edit.refusals[node.dataset.errorFor] || "";
     node.textContent = message;
     const field = input(node.dataset.errorFor);
     if (field && field.classList) field.classList.toggle("invalid", Boolean(message));
@@ -419,7 +421,9 @@ async function act(action) {
   const call = ui.openId && seat.calls.get(ui.openId);
   const button = document.querySelector(`.card-actions [data-action="${action}"]`);
   if (!call || !button || button.disabled) return;
-  if (editOf(call.id).dirty) scheduleSave(call.id, 0);  // the host should see the card as typed
+  // The action is judged on the card as typed (a subject just written counts), and the host
+  // sees it so: what is typed is saved first.
+  if (editOf(call.id).dirty) await saveNow(call.id);
   try {
     if (action === "transfer") {
       await Hotline.api("POST", `/api/calls/${call.id}/transfer`, { three_way: $("#transfer-three-way").checked });
@@ -433,8 +437,23 @@ async function act(action) {
       render();
     }
   } catch (err) {
-    Hotline.toast(err.message, "error");
+    actionRefused(call.id, err);
   }
+}
+
+async function saveNow(id) {
+  clearTimeout(editOf(id).timer);
+  await save(id);
+}
+
+// Refused for what the card lacks (a call with no subject cannot be ready): the reason goes under
+// the field and the card stays as typed. Any other refusal is a toast.
+function actionRefused(id, err) {
+  if (err.status !== 422 || !err.details) { Hotline.toast(err.message, "error"); return; }
+  Object.assign(editOf(id).refusals, err.details);
+  if (id !== ui.openId) return;
+  renderCardState();
+  input(Object.keys(err.details)[0])?.focus();
 }
 
 function toggleNewCall(show) {

@@ -64,6 +64,13 @@ def test_two_callers_on_air_reach_the_studio_and_the_segment_is_recorded(
         wait_for("a card", lambda n=n: show.call_by_number(seat, n)) for n in ("13800000201", "13800000202")
     ]
     for card in cards:
+        # Screened from the card alone: the subject is what a caller needs to be ready.
+        written = show.producer.patch(
+            f"{show.console.url}/api/calls/{card['id']}",
+            json={"version": card["version"], "changes": {"subject": "小区噪音扰民"}},
+            timeout=10,
+        )
+        assert written.status_code == 200, written.text
         assert show.act(card["id"], "ready").status_code == 200
         assert show.act(card["id"], "air").status_code == 200
     aired = time.monotonic()
