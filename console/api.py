@@ -28,7 +28,7 @@ from console.realtime import MASKED_SEATS, snapshot
 from console.serialize import call_json, record_json, recording_json
 from console.summary import session_summary
 from core.access import Permission, may, may_sit, requires
-from core.api import ApiError, get_or_404, listing, parse
+from core.api import ApiError, get_or_404, invalid, listing, parse
 from core.extensions import db
 from core.matter import Category, Satisfaction, Urgency
 
@@ -145,12 +145,7 @@ def _check_guest(fields: dict[str, Any], call: Call) -> None:
     """The guest who answered must be one of the call's session's guests."""
     guest_id = fields.get("answered_by_guest_id")
     if guest_id is not None and guest_id not in {g.id for g in call.session.guests}:
-        raise ApiError(
-            422,
-            "invalid",
-            _("Some fields are not valid."),
-            {"answered_by_guest_id": _("Not a guest of this session.")},
-        )
+        raise invalid("answered_by_guest_id", _("Not a guest of this session."))
 
 
 def _check_routing(fields: dict[str, Any], call: Call | None = None) -> None:
