@@ -160,8 +160,9 @@
     const s = o.session;
     const show = s ? [
       [s.air_date, s.start_time, s.unit, s.topic].filter(Boolean).join(" · "),
-      s.summary_url ? [" ", el("a", { href: s.summary_url, class: "summary-link" }, t("case.summary_link"))] : null,
-    ] : "";
+      s.summary_url ? " " : null,
+      s.summary_url ? el("a", { href: s.summary_url, class: "summary-link" }, t("case.summary_link")) : null,
+    ].filter(Boolean) : "";
     const recordings = o.may_hear
       ? [el("h3", {}, t("case.recordings")),
         o.recordings.length
