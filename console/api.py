@@ -27,8 +27,8 @@ from console.models import (
 from console.realtime import MASKED_SEATS, snapshot
 from console.serialize import call_json, record_json, recording_json
 from console.summary import session_summary
-from core.access import Permission, may_sit, requires
-from core.api import ApiError, get_or_404, listing, parse
+from core.access import Permission, may, may_sit, requires
+from core.api import ApiError, get_or_404, invalid, listing, parse
 from core.extensions import db
 from core.matter import Category, Satisfaction, Urgency
 
@@ -40,9 +40,6 @@ Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=512)]
 Para = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Body = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=32, pattern=r"^[0-9+\-*# ()]*$")]
-
-# Who may listen to what was said on air: the studio's own seats, not the officials' screen.
-LISTENING_SEATS = ("producer", "host", "clerk")
 
 
 class CardFields(BaseModel):
@@ -81,6 +78,7 @@ class RecordBody(BaseModel):
     version: int | None = None
     outcome: Outcome | None = None
     answer: Body | None = None
+    answered_by_guest_id: int | None = None
     commitment_what: Para | None = None
     commitment_due: date | None = None
     commitment_how: Para | None = None
@@ -132,9 +130,22 @@ def _call(call_id: int, *seats: str) -> Call:
     return call
 
 
+def _may_hear() -> None:
+    """Recordings are heard by the roles core.access grants them to, from the seats or a case."""
+    if not may(current_user, Permission.RECORDINGS):
+        raise ApiError(403, "forbidden", _("Your role may not do this."))
+
+
 def recordings_dir() -> Path:
     """Where the line server writes its recordings; only files inside it are ever served."""
     return Path(current_app.config["RECORDINGS_DIR"]).resolve()
+
+
+def _check_guest(fields: dict[str, Any], call: Call) -> None:
+    """The guest who answered must be one of the call's session's guests."""
+    guest_id = fields.get("answered_by_guest_id")
+    if guest_id is not None and guest_id not in {g.id for g in call.session.guests}:
+        raise invalid("answered_by_guest_id", _("Not a guest of this session."))
 
 
 def _check_routing(fields: dict[str, Any], call: Call | None = None) -> None:
@@ -308,13 +319,16 @@ def record(call_id: int) -> Any:
     call = _call(call_id, "clerk")
     body = parse(RecordBody)
     fields = body.model_dump(exclude_unset=True, exclude={"version"})
+    _check_guest(fields, call)
     return jsonify(record_json(flow.save_record(call, fields, body.version, current_user)))
 
 
 @bp.get("/calls/<int:call_id>/recordings")
 @requires()
 def call_recordings(call_id: int) -> Any:
-    return listing([recording_json(r) for r in _call(call_id, *LISTENING_SEATS).recordings])
+    call = get_or_404(Call, call_id)
+    _may_hear()
+    return listing([recording_json(r) for r in call.recordings])
 
 
 @bp.get("/recordings/<int:recording_id>/audio")
@@ -322,7 +336,7 @@ def call_recordings(call_id: int) -> Any:
 def recording_audio(recording_id: int) -> Any:
     """The WAV itself, with range requests so that the browser's player can seek in it."""
     recording = get_or_404(Recording, recording_id)
-    _call(recording.call_id, *LISTENING_SEATS)
+    _may_hear()
     path = Path(recording.file_path).resolve()
     if not path.is_relative_to(recordings_dir()):
         raise ApiError(404, "outside_recordings", _("The recording is not in the recordings folder."))

@@ -220,7 +220,15 @@ def line_ended(call: Call, reason: str) -> Call:
 # --- the clerk's record -----------------------------------------------------------------------------
 
 
-RECORD_FIELDS = ("outcome", "answer", "commitment_what", "commitment_due", "commitment_how", "satisfaction")
+RECORD_FIELDS = (
+    "outcome",
+    "answer",
+    "answered_by_guest_id",
+    "commitment_what",
+    "commitment_due",
+    "commitment_how",
+    "satisfaction",
+)
 
 
 def save_record(call: Call, fields: dict[str, Any], version: int | None, user: User) -> AirRecord:

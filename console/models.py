@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from broadcast.models import AirSession
+from broadcast.models import AirSession, Guest
 from core.db import EnumText, UTCDateTime, utcnow
 from core.extensions import db
 from core.labels import register
@@ -168,11 +168,14 @@ class AirRecord(db.Model):
     commitment_due: Mapped[date | None] = mapped_column(Date)
     commitment_how: Mapped[str] = mapped_column(Text, default="")
     satisfaction: Mapped[Satisfaction | None] = mapped_column(EnumText(Satisfaction))
+    # Which of the session's guests answered; the clerk picks one from the studio's list.
+    answered_by_guest_id: Mapped[int | None] = mapped_column(ForeignKey("guests.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     call: Mapped[Call] = relationship(back_populates="air_record")
+    answered_by_guest: Mapped[Guest | None] = relationship()
 
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 

@@ -22,6 +22,7 @@ def record_json(record: AirRecord | None) -> dict[str, Any] | None:
         "call_id": record.call_id,
         "outcome": record.outcome,
         "answer": record.answer,
+        "answered_by_guest_id": record.answered_by_guest_id,
         "commitment_what": record.commitment_what,
         "commitment_due": _iso(record.commitment_due),
         "commitment_how": record.commitment_how,

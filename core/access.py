@@ -35,6 +35,7 @@ class Permission(enum.StrEnum):
     COLUMN = "column"  # pick cases for the newspaper column
     USERS = "users"  # who may log in, and as what
     BLOCK_NUMBERS = "block_numbers"  # the block list, which belongs to no one show
+    RECORDINGS = "recordings"  # hear a call's on-air recordings (the studio and the office)
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -50,6 +51,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.COLUMN: frozenset({Role.OVERSIGHT, Role.PRODUCER}),
     Permission.USERS: frozenset(),
     Permission.BLOCK_NUMBERS: frozenset({Role.PRODUCER}),
+    # The caller's own voice, number and all: the studio that aired it and the office that oversees
+    # the cases. A unit has the matter in writing and the on-air answer; it does not hear the caller.
+    Permission.RECORDINGS: frozenset({Role.PRODUCER, Role.HOST, Role.CLERK, Role.OVERSIGHT}),
 }
 
 

@@ -87,6 +87,7 @@ def _make_case(call: Call, actor: User | None) -> Case:
         first_unit_id=unit_id,
         section_id=call.section_id if call.unit_id in (None, unit_id) else None,
         caller_name=call.caller_name,
+        district=call.district,
         contact_number=call.contact_number or call.caller_number or "",
         address=call.address,
         anonymous=call.anonymous,

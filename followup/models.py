@@ -145,8 +145,10 @@ class DeadlinePolicyRecord(db.Model):
 class Case(db.Model):
     """One matter not settled on air, from assignment until settled.
 
-    The citizen's words are copied from the call when the case is made, so correcting a card later
-    does not rewrite what the unit was asked to do."""
+    The citizen's words (every field of the card that is the citizen's, the district among them)
+    are copied from the call when the case is made, so correcting a card later does not rewrite what
+    the unit was asked to do. The facts of the call itself (its channel, line, time, the guest who
+    answered, its recordings) never change once the call is over and are read through ``call``."""
 
     __tablename__ = "cases"
     noun: ClassVar[Any] = _l("Case")  # what a 404 names
@@ -168,6 +170,7 @@ class Case(db.Model):
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
 
     caller_name: Mapped[str] = mapped_column(String(64), default="")
+    district: Mapped[str] = mapped_column(String(64), default="")
     contact_number: Mapped[str] = mapped_column(String(64), default="", index=True)
     address: Mapped[str] = mapped_column(String(256), default="")
     anonymous: Mapped[bool] = mapped_column(default=False)

@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from console.serialize import recording_json
 from core import clock
+from core.access import Permission, may
 from core.accounts import User
 from core.labels import label
 from followup.deadlines import DeadlineStatus, deadline_status
@@ -87,6 +89,8 @@ def case_json(case: Case, viewer: User) -> dict[str, Any]:
     data = case_row(case)
     data.update(
         {
+            "district": case.district,
+            "origin": origin_json(case, viewer),
             "contact_number": "" if case.anonymous else case.contact_number,
             "address": "" if case.anonymous else case.address,
             "details": case.details,
@@ -119,6 +123,38 @@ def case_json(case: Case, viewer: User) -> dict[str, Any]:
         }
     )
     return data
+
+
+def origin_json(case: Case, viewer: User) -> dict[str, Any]:
+    """Where the case comes from: the show and session, and the facts of the call read through the
+    case's link to it (none changes once the call is over). The recordings, and the producer's note
+    to the host, are the studio's: only those who may hear recordings get them."""
+    session, call = case.session, case.call
+    record = call.air_record if call else None
+    guest = record.answered_by_guest if record else None
+    studio = may(viewer, Permission.RECORDINGS)
+    return {
+        "session": {
+            "id": session.id,
+            "programme": session.programme.name,
+            "unit": session.unit.name,
+            "air_date": _iso(session.air_date),
+            "start_time": session.start_time.strftime("%H:%M"),
+            "topic": session.topic,
+            "summary_url": f"/live/{session.id}/summary" if may(viewer, Permission.SUMMARIES) else None,
+        }
+        if session
+        else None,
+        "channel": call.channel if call else None,
+        "channel_label": label(call.channel) if call else "",
+        "line": call.line if call else None,
+        "called_at": _iso(call.arrived_at) if call else None,
+        "aired_at": _iso(call.aired_at) if call else None,
+        "answered_by": ", ".join(filter(None, (guest.name, guest.title))) if guest else "",
+        "host_note": call.host_note if call and studio else "",
+        "may_hear": studio,
+        "recordings": [recording_json(r) for r in call.recordings] if call and studio else [],
+    }
 
 
 def reply_json(reply: Reply) -> dict[str, Any]:

@@ -7,7 +7,10 @@ import { Drafts, PAGE, Seat } from "./seat.js";
 const { el, t } = Hotline;
 const SAVE_DELAY_MS = 500;
 const RETRY_MS = 5000;
-const EMPTY = { outcome: null, answer: "", commitment_what: "", commitment_due: null, commitment_how: "", satisfaction: null };
+const EMPTY = {
+  outcome: null, answer: "", answered_by_guest_id: null,
+  commitment_what: "", commitment_due: null, commitment_how: "", satisfaction: null,
+};
 // call id -> {fields, base: the record version the clerk started from}
 const drafts = new Drafts(`hotline.record.${PAGE.session_id}.`);
 
@@ -49,6 +52,7 @@ function readForm() {
   return {
     outcome: checked ? checked.value : null,
     answer: form.elements.answer.value,
+    answered_by_guest_id: form.elements.answered_by_guest_id.value ? Number(form.elements.answered_by_guest_id.value) : null,
     commitment_what: form.elements.commitment_what.value,
     commitment_due: form.elements.commitment_due.value || null,
     commitment_how: form.elements.commitment_how.value,
@@ -60,6 +64,7 @@ function fillForm(values) {
   form.querySelectorAll('input[name="outcome"]').forEach((radio) => { radio.checked = radio.value === values.outcome; });
   for (const field of ["answer", "commitment_what", "commitment_how"]) form.elements[field].value = values[field] || "";
   form.elements.commitment_due.value = values.commitment_due || "";
+  form.elements.answered_by_guest_id.value = values.answered_by_guest_id ? String(values.answered_by_guest_id) : "";
   pressSatisfaction(values.satisfaction);
   showCommitment();
 }

@@ -135,12 +135,49 @@
       : null;
     fill($("matter-body"),
       who,
+      facts([[t("case.district"), kase.district]]),
       el("h3", {}, t("case.subject")),
       text(kase.subject || "—"),
       kase.details ? [el("h3", {}, t("case.details")), text(kase.details)] : null,
       el("h3", {}, t("case.on_air_answer")),
       kase.on_air_answer ? text(kase.on_air_answer) : empty("case.no_on_air_answer"),
       commitment,
+    );
+  }
+
+  // --- where it comes from: the show, the call, the guest who answered, the recordings ----------
+
+  let drawnOrigin = null; // redrawn only when it changed, so a recording being played keeps playing
+
+  function renderOrigin() {
+    const o = kase.origin;
+    const drawn = JSON.stringify(o);
+    if (drawn === drawnOrigin) return;
+    drawnOrigin = drawn;
+    const s = o.session;
+    const show = s ? [
+      [s.air_date, s.start_time, s.unit, s.topic].filter(Boolean).join(" · "),
+      s.summary_url ? " " : null,
+      s.summary_url ? el("a", { href: s.summary_url, class: "summary-link" }, t("case.summary_link")) : null,
+    ].filter(Boolean) : "";
+    const recordings = o.may_hear
+      ? [el("h3", {}, t("case.recordings")),
+        o.recordings.length
+          ? el("ul", { class: "recordings" }, o.recordings.map((r) => el("li", {},
+            el("span", { class: "muted" }, when(r.started_at) + " · " + Math.round(r.duration_seconds) + " s"), " ",
+            el("audio", { controls: true, preload: "none", src: r.url }))))
+          : empty("case.no_recordings")]
+      : null;
+    fill($("origin-body"),
+      facts([
+        [t("case.channel"), o.channel_label],
+        [t("case.session"), show],
+        [t("case.called_at"), when(o.called_at)],
+        [t("case.line"), o.line],
+        [t("case.answered_by"), o.answered_by],
+        [t("case.host_note"), o.host_note],
+      ], "origin-facts"),
+      recordings,
     );
   }
 
@@ -653,6 +690,7 @@
     const kept = snapshot();
     renderHeader();
     renderMatter();
+    renderOrigin();
     renderReplies();
     renderExtensions();
     renderNotices();
