@@ -7,13 +7,18 @@ server's log in its report.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+import socketio
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from telephony.protocol import NAMESPACE, Event
 from tests.live_server import DEMO_PASSWORD, Console, start_console
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,19 +35,46 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
-    """The console as it runs in production: ``python app.py`` (eventlet) with the demo loaded."""
+@contextmanager
+def own_server(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Console]:
+    """A server of a test module's own, for a module whose show must not disturb the others
+    (a module overrides ``live_server`` with it)."""
     try:
-        console = start_console(tmp_path_factory.mktemp("e2e-instance"))
+        console = start_console(tmp_path_factory.mktemp(name))
     except RuntimeError as exc:
         pytest.fail(str(exc), pytrace=False)
     try:
         yield console
     finally:
         console.stop()
-        ARTIFACTS.mkdir(exist_ok=True)
-        (ARTIFACTS / "e2e-server.log").write_text(console.log_tail(10_000))
+
+
+@contextmanager
+def stand_in_line_server(console: Console, lines: list[dict[str, Any]]) -> Iterator[socketio.Client]:
+    """A Socket.IO client that says hello to the console as the line server would, holding
+    ``lines``."""
+    secret = os.environ.get("HOTLINE_TELEPHONY_SECRET") or (
+        (console.instance / "telephony_secret").read_text().strip()
+    )
+    client = socketio.Client()
+    client.connect(console.url, namespaces=[NAMESPACE], auth={"secret": secret}, wait_timeout=10)
+    hello = {"lines": lines, "calls": [], "capacity": {"max_calls": len(lines)}}
+    client.call(Event.HELLO, hello, namespace=NAMESPACE, timeout=10)
+    try:
+        yield client
+    finally:
+        client.disconnect()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
+    """The console as it runs in production: ``python app.py`` (eventlet) with the demo loaded."""
+    with own_server(tmp_path_factory, "e2e-instance") as console:
+        try:
+            yield console
+        finally:
+            ARTIFACTS.mkdir(exist_ok=True)
+            (ARTIFACTS / "e2e-server.log").write_text(console.log_tail(10_000))
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from console.models import Recording
-from tests.live_server import Console, start_console
+from tests.e2e.conftest import own_server
+from tests.live_server import Console
 
 pytestmark = pytest.mark.e2e
 
@@ -30,14 +31,8 @@ GUEST = "李红"
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     """This module's own server: the show it puts on air does not disturb the seat tests."""
-    try:
-        console = start_console(tmp_path_factory.mktemp("e2e-case-facts"))
-    except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    try:
+    with own_server(tmp_path_factory, "e2e-case-facts") as console:
         yield console
-    finally:
-        console.stop()
 
 
 def open_as(login_page: Callable[[str], Page], live_server: Console, username: str, path: str) -> Page:

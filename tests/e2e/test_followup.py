@@ -20,7 +20,8 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from followup.deadlines import DeadlinePolicy, due_date
-from tests.live_server import Console, start_console
+from tests.e2e.conftest import own_server
+from tests.live_server import Console
 
 pytestmark = pytest.mark.e2e
 
@@ -44,14 +45,8 @@ OpenAs = Callable[[str, str], Page]
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     """This module's own server (overrides the session's one from conftest.py): the show it ends
     stays ended."""
-    try:
-        console = start_console(tmp_path_factory.mktemp("e2e-followup"))
-    except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    try:
+    with own_server(tmp_path_factory, "e2e-followup") as console:
         yield console
-    finally:
-        console.stop()
 
 
 @pytest.fixture

@@ -4,14 +4,14 @@ server, and the seat counts them by state and warns that they are fewer than the
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 
 import pytest
 import socketio
 from playwright.sync_api import Page, expect
 
-from telephony.protocol import NAMESPACE, Event, LineState
+from telephony.protocol import LineState
+from tests.e2e.conftest import stand_in_line_server
 from tests.live_server import Console
 
 pytestmark = pytest.mark.e2e
@@ -26,15 +26,8 @@ LINES = [
 
 @pytest.fixture
 def line_server(live_server: Console) -> Iterator[socketio.Client]:
-    secret = os.environ.get("HOTLINE_TELEPHONY_SECRET") or (
-        (live_server.instance / "telephony_secret").read_text().strip()
-    )
-    client = socketio.Client()
-    client.connect(live_server.url, namespaces=[NAMESPACE], auth={"secret": secret}, wait_timeout=10)
-    hello = {"lines": LINES, "calls": [], "capacity": {"max_calls": len(LINES)}}
-    client.call(Event.HELLO, hello, namespace=NAMESPACE, timeout=10)
-    yield client
-    client.disconnect()
+    with stand_in_line_server(live_server, LINES) as client:
+        yield client
 
 
 def test_a_seat_counts_the_lines_by_state_and_warns_of_too_few(

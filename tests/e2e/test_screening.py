@@ -5,7 +5,6 @@ air as the unit concerned."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -13,6 +12,7 @@ import socketio
 from playwright.sync_api import Page, expect
 
 from telephony.protocol import NAMESPACE, Event, LineState
+from tests.e2e.conftest import stand_in_line_server
 from tests.live_server import Console
 
 pytestmark = pytest.mark.e2e
@@ -40,15 +40,8 @@ def new_card(producer: Page, number: str) -> None:
 @pytest.fixture
 def line_server(live_server: Console) -> Iterator[socketio.Client]:
     """A stand-in line server with one line, connected as the real one would be."""
-    secret = os.environ.get("HOTLINE_TELEPHONY_SECRET") or (
-        (live_server.instance / "telephony_secret").read_text().strip()
-    )
-    client = socketio.Client()
-    client.connect(live_server.url, namespaces=[NAMESPACE], auth={"secret": secret}, wait_timeout=10)
-    hello = {"lines": [{"name": "L1", "state": LineState.IDLE}], "calls": [], "capacity": {"max_calls": 1}}
-    client.call(Event.HELLO, hello, namespace=NAMESPACE, timeout=10)
-    yield client
-    client.disconnect()
+    with stand_in_line_server(live_server, [{"name": "L1", "state": LineState.IDLE}]) as client:
+        yield client
 
 
 def test_a_card_without_a_subject_is_not_marked_ready(

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.live_server import Console, _flask, start_console
+from tests.e2e.conftest import own_server
+from tests.live_server import Console, _flask
 
 pytestmark = pytest.mark.e2e
 
@@ -23,15 +24,9 @@ SHOTS = "test-artifacts"
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
-    try:
-        console = start_console(tmp_path_factory.mktemp("e2e-small"))
+    with own_server(tmp_path_factory, "e2e-small") as console:
         _flask(console.env, "demo", "followup")
-    except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    try:
         yield console
-    finally:
-        console.stop()
 
 
 def seat(login_page: Callable[[str], Page], live_server: Console, username: str, name: str) -> Page:
