@@ -30,6 +30,19 @@ def free_port(kind: int = socket.SOCK_STREAM) -> int:
         return int(sock.getsockname()[1])
 
 
+def free_udp_and_tcp_port() -> int:
+    """A port free for UDP and for TCP alike, as a SIP listener on both needs: a port free for
+    UDP may be held in TCP by some other connection at that moment."""
+    while True:
+        port = free_port(socket.SOCK_DGRAM)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+
+
 @dataclass
 class Console:
     url: str

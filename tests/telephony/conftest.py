@@ -26,7 +26,7 @@ import pytest
 import requests
 import socketio
 
-from tests.live_server import ROOT, Console, free_port, start_console
+from tests.live_server import ROOT, Console, free_port, free_udp_and_tcp_port, start_console
 
 SIPP = "/usr/bin/sipp"
 PCAP = Path("/usr/share/sip-tester/g711a.pcap")
@@ -321,7 +321,7 @@ def line_server_factory(show: Show, seat: Seat, tmp_path: Path) -> Iterator[Call
     servers: list[LineServer] = []
 
     def start(lines: int = 8, studio: str = "", **settings: str) -> LineServer:
-        port = free_port(socket.SOCK_DGRAM)
+        port = free_udp_and_tcp_port()  # the line server listens on both
         rtp = 30000 + (os.getpid() % 50) * 400 + len(servers) * 200
         recordings = show.console.instance / "recordings"  # the console serves recordings from there
         env = {
