@@ -27,6 +27,7 @@ from console.models import (
 from console.realtime import MASKED_SEATS, snapshot
 from console.serialize import call_json, record_json, recording_json
 from console.summary import session_summary
+from console.unfinished import unfinished
 from core.access import Permission, may, may_sit, requires
 from core.api import ApiError, get_or_404, invalid, listing, parse
 from core.extensions import db
@@ -75,6 +76,7 @@ class ManualCall(CardFields):
 class RecordBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    call_id: int | None = None  # the call the clerk's pane is bound to: must be the one addressed
     version: int | None = None
     outcome: Outcome | None = None
     answer: Body | None = None
@@ -194,6 +196,13 @@ def summary(session_id: int) -> Any:
 @requires()
 def go_live(session_id: int) -> Any:
     return jsonify(flow.go_live(_session(session_id, "host")).to_json())
+
+
+@bp.get("/sessions/<int:session_id>/unfinished")
+@requires()
+def unfinished_calls(session_id: int) -> Any:
+    """What ending the show now would leave unfinished, for the seat to ask before ending it."""
+    return jsonify(unfinished(_session(session_id, "host")))
 
 
 @bp.post("/sessions/<int:session_id>/end")
@@ -318,7 +327,13 @@ def prepared_answers(call_id: int) -> Any:
 def record(call_id: int) -> Any:
     call = _call(call_id, "clerk")
     body = parse(RecordBody)
-    fields = body.model_dump(exclude_unset=True, exclude={"version"})
+    # A save is never moved to another call: one meant for a different call than the address is
+    # refused, so a page bound to one caller cannot write into another's record.
+    if body.call_id is not None and body.call_id != call.id:
+        raise ApiError(
+            409, "wrong_call", _("This record belongs to another call; nothing was saved. Reload the page.")
+        )
+    fields = body.model_dump(exclude_unset=True, exclude={"version", "call_id"})
     _check_guest(fields, call)
     return jsonify(record_json(flow.save_record(call, fields, body.version, current_user)))
 

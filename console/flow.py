@@ -235,6 +235,7 @@ def save_record(call: Call, fields: dict[str, Any], version: int | None, user: U
     if call.aired_at is None:
         raise ApiError(409, "not_aired", _("Only an aired call has an on-air answer to record."))
     record = call.air_record
+    before = {field: getattr(record, field) for field in RECORD_FIELDS} if record else {}
     if record is None:
         record = AirRecord(call_id=call.id)
         db.session.add(record)
@@ -254,6 +255,7 @@ def save_record(call: Call, fields: dict[str, Any], version: int | None, user: U
     _commit()
     db.session.refresh(call)
     realtime.publish_call(call)
+    signals.record_saved.send(current_app._get_current_object(), call=call, before=before, actor=user)
     return record
 
 

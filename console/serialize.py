@@ -62,6 +62,8 @@ def call_json(call: Call, *, masked: bool = False, seat: str | None = None) -> d
         "district": call.district,
         "address": call.address,
         "contact_number": call.contact_number,
+        # Whose record the clerk writes, told apart without the whole number on screen.
+        "number_masked": mask_number(call.contact_number or call.caller_number),
         "category": call.category,
         "unit_id": call.unit_id,
         "section_id": call.section_id,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
 if TYPE_CHECKING:
     from broadcast.models import AirSession
+    from console.models import Call
     from core.accounts import User
 
 log = logging.getLogger(__name__)
@@ -17,9 +18,9 @@ log = logging.getLogger(__name__)
 def init_app(app: Flask) -> None:
     """The case pages, desks, API and namespace, the public page, the citizen's receipt lookup and
     scores, the daily duty's and the demo's CLI; and follow-up listens to the console: a show's
-    matters become cases when it ends."""
+    matters become cases when it ends, and a case follows its call's on-air record as corrected."""
     from console.demo import demo_cli
-    from console.signals import session_ended
+    from console.signals import record_saved, session_ended
     from core.extensions import socketio
     from followup.api import bp as api_bp
     from followup.callbacks_desk import bp as callbacks_bp
@@ -38,6 +39,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(followup_cli)
     socketio.on_namespace(DeskNamespace(NAMESPACE))
     session_ended.connect(_convert_ended_session, app)
+    record_saved.connect(_amend_case, app)
 
 
 def _convert_ended_session(app: Flask, *, session: AirSession, actor: User | None) -> None:
@@ -51,3 +53,16 @@ def _convert_ended_session(app: Flask, *, session: AirSession, actor: User | Non
     except Exception:
         db.session.rollback()
         log.exception("the calls of session %s were not made cases; the daily duty will", session.id)
+
+
+def _amend_case(app: Flask, *, call: Call, before: dict[str, Any], actor: User | None) -> None:
+    """The record is committed already, so the clerk's save stands; a case that could not follow
+    it is logged for the office, as the record and the case's history then differ."""
+    from core.extensions import db
+    from followup.amendments import amend_case
+
+    try:
+        amend_case(call, before, actor)
+    except Exception:
+        db.session.rollback()
+        log.exception("the case of call %s did not follow its amended on-air record", call.id)

@@ -9,7 +9,8 @@ job changes a case's state any other way, so no illegal jump is possible through
 
 What the application does by itself is in the table too, as system actions no person's role may
 take: making a case of a call, the line a merge leaves on the case merged into, a due date
-recounted once the holiday calendar is known, a weekly look-back scheduled. So every line of a
+recounted once the holiday calendar is known, a weekly look-back scheduled, the call's on-air
+record amended by the clerk after the case was made. So every line of a
 case's history is written by ``perform``, and only there (``_record``).
 
 Several actions can be one transaction (``one_transaction``): a show's conversion makes all its
@@ -31,6 +32,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from broadcast.models import Section, Unit
+from console.models import Outcome
 from core import clock
 from core.accounts import STAFF_ROLES, UNIT_ROLES, Role, User
 from core.api import ApiError, commit_or_conflict, invalid, not_found, parse
@@ -191,6 +193,12 @@ class ScheduleLookback(_Input):
     due_on: date
 
 
+class RecordAmended(_Input):
+    call_id: int
+    changed: list[str]  # the on-air record's fields that changed; the note says from what to what
+    note: str = ""
+
+
 # --- the table ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Action:
@@ -259,6 +267,8 @@ def _actions() -> dict[str, Action]:
                _recount_due),
         Action("lookback_scheduled", _l("Look-back scheduled"), frozenset(S) - NOT_THE_UNITS, SYSTEM,
                ScheduleLookback, _schedule_lookback),
+        Action("record_amended", _l("On-air record amended"), frozenset(S), SYSTEM, RecordAmended,
+               _record_amended),
     ]  # fmt: skip
     return {action.name: action for action in table}
 
@@ -741,6 +751,20 @@ def _schedule_lookback(
     case: Case, actor: User | None, payload: ScheduleLookback, policy: DeadlinePolicy
 ) -> None:
     _schedule(case, CallbackKind.LOOKBACK, payload.due_on)
+    return None
+
+
+def _record_amended(case: Case, actor: User | None, payload: RecordAmended, policy: DeadlinePolicy) -> None:
+    """The clerk changed the call's on-air record after the case was made: the case's answer and
+    commitment follow it, as the conversion copied them."""
+    record = case.call.air_record if case.call else None
+    if record is None:
+        return None
+    case.on_air_answer = record.answer or ""
+    committed = record.outcome == Outcome.COMMITMENT
+    case.commitment_what = (record.commitment_what or "") if committed else ""
+    case.commitment_due = record.commitment_due if committed else None
+    case.commitment_how = (record.commitment_how or "") if committed else ""
     return None
 
 
