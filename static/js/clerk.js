@@ -2,6 +2,13 @@
 // said), what the official said and how satisfied the caller was. Every keystroke is kept in this
 // browser first (localStorage) and saved shortly after, so neither a reload nor a lost connection
 // loses a word; a record someone else changed meanwhile is never overwritten without asking.
+//
+// The pane is bound to one call and says whose record it is (#record-who). It follows the caller
+// on air; any other record is the clerk's explicit choice from the list. A caller coming on air
+// while the clerk is busy in another record does not move the pane: #on-air-notice says so at once
+// and, if the pane's caller is off the air, the form waits (#record-fields disabled) until the
+// clerk says whose record to write, so no word is saved to a call it was not meant for. Every save
+// names the call the pane is bound to, and the server refuses it for any other.
 import { Drafts, PAGE, Seat } from "./seat.js";
 
 const { el, t } = Hotline;
@@ -19,6 +26,8 @@ const form = $("record");
 const saves = new Map();     // call id -> {timer, inFlight, again, conflict, error}
 const seenOnAir = new Set(); // a caller newly on air is picked for the clerk once
 let selectedId = null;
+// A caller came on air while the clerk was busy in an off-air record: the form waits for a choice.
+let held = false;
 // The record version the form shows while there is no draft; undefined = refill on next draw.
 let shownVersion;
 
@@ -109,7 +118,7 @@ async function save(id) {
   }
   state.inFlight = true;
   renderStatus();
-  const body = { ...draft.fields };
+  const body = { ...draft.fields, call_id: id };
   if (draft.base !== null && draft.base !== undefined) body.version = draft.base;
   try {
     saved(id, draft, await Hotline.api("PUT", `/api/calls/${id}/record`, body));
@@ -143,6 +152,10 @@ function saved(id, sent, record) {
 
 function failed(id, err) {
   const state = saveState(id);
+  if (err.status === 409 && err.code === "wrong_call") {
+    state.error = err;
+    return;
+  }
   if (err.status === 409 && err.code === "conflict") {
     state.conflict = { message: err.message, theirs: err.details.current };
     return;
@@ -198,6 +211,7 @@ function render() {
   if (!aired.some((c) => c.id === selectedId)) select(aired.length ? aired[0].id : null, false);
   renderList(aired);
   renderCall(aired.length > 0);
+  renderOnAirNotice();
   seat.renderRecordings($("record-recordings"), seat.calls.get(selectedId));
   syncForm();
   renderConflict();
@@ -207,6 +221,7 @@ function render() {
 
 function select(id, draw = true) {
   selectedId = id;
+  held = false;
   shownVersion = undefined;
   const draft = id === null ? null : drafts.get(id);
   if (draft) fillForm(draft.fields);
@@ -215,7 +230,7 @@ function select(id, draw = true) {
 
 // Without a draft the form follows the record as others change it.
 function syncForm() {
-  $("record-fields").disabled = selectedId === null;
+  $("record-fields").disabled = selectedId === null || held;
   if (selectedId === null) {
     fillForm(EMPTY);
     return;
@@ -283,18 +298,61 @@ function renderCall(anyAired) {
     ? el("span", { class: "badge state-on_air" }, Hotline.label("CallState", "on_air"), " ", el("span", { dataset: { since: call.aired_at } }))
     : el("span", { class: "muted" }, Hotline.clock(call.aired_at), " · ",
       Hotline.mmss((Date.parse(call.air_ended_at) - Date.parse(call.aired_at)) / 1000 || 0));
+  const onAir = call.state === "on_air";
   $("record-call").replaceChildren(
-    el("div", { class: "rc-line" },
+    el("div", { id: "record-who", class: "record-who" + (onAir ? "" : " earlier"), dataset: { callId: call.id } },
+      el("span", { class: "who-tag" }, t(onAir ? "writing_on_air" : "writing_earlier")),
       el("strong", {}, callerName(call)),
       call.anonymous && el("span", { class: "badge anon" }, t("anonymous")),
+      call.number_masked && el("span", { class: "number" }, call.number_masked),
+      el("span", { class: "line" }, lineOf(call)),
+      time,
+    ),
+    el("div", { class: "rc-line" },
       call.district && el("span", {}, call.district),
       call.category && el("span", { class: "badge" }, Hotline.label("Category", call.category)),
-      call.contact_number && el("span", { class: "number" }, call.contact_number),
-      time,
     ),
     el("h2", { class: "rc-subject" }, call.subject),
     call.details && el("p", { class: "rc-details" }, call.details),
   );
+}
+
+function lineOf(call) {
+  return call.line ? `${t("line")} ${call.line}` : Hotline.label("Channel", call.channel);
+}
+
+// The callers on air whose record the pane is not showing, each with a button to write theirs.
+function renderOnAirNotice() {
+  const bound = seat.calls.get(selectedId);
+  const others = seat.onAir().filter((c) => c.id !== selectedId);
+  const notice = $("on-air-notice");
+  notice.hidden = !others.length;
+  if (!others.length) {
+    held = false;  // nobody else is on air: nothing to choose between
+    return;
+  }
+  const boundOnAir = bound && bound.state === "on_air";
+  notice.className = "on-air-notice" + (held ? " held" : "");
+  notice.replaceChildren(
+    el("p", { class: "notice-lead" }, t(boundOnAir ? "also_on_air" : "now_on_air")),
+    ...others.map((call) => el("div", { class: "notice-caller" },
+      el("strong", {}, callerName(call)),
+      call.number_masked && el("span", { class: "number" }, call.number_masked),
+      el("span", { class: "line" }, lineOf(call)),
+      call.subject && el("span", { class: "muted" }, call.subject),
+      el("button", { type: "button", class: "primary", dataset: { switchTo: call.id }, onclick: () => select(call.id) },
+        t("write_their_record")),
+    )),
+    bound && !boundOnAir && el("p", { class: "notice-bound" }, t(held ? "held" : "editing_earlier"), " ",
+      el("strong", {}, callerName(bound))),
+    held && el("button", { type: "button", id: "keep-writing", onclick: keepWriting },
+      t("keep_writing"), " ", callerName(bound)),
+  );
+}
+
+function keepWriting() {
+  held = false;
+  render();
 }
 
 function renderConflict() {
@@ -355,11 +413,20 @@ seat.on("snapshot", (s) => {
   s.calls.filter((c) => c.state === "on_air").forEach((c) => seenOnAir.add(c.id));
   resendDrafts();
 });
-// A caller newly on air is picked, unless the clerk is busy with another record.
+// A caller newly on air is picked, unless the clerk is busy with another record: then the pane
+// stays, the notice shows the new caller, and a pane whose caller is off the air waits for the
+// clerk's choice, what was typed before being saved to the call it was typed for.
 seat.on("call", (call) => {
   if (call.state !== "on_air" || seenOnAir.has(call.id)) return;
   seenOnAir.add(call.id);
-  const busy = selectedId !== null && (drafts.get(selectedId) || form.contains(document.activeElement));
-  if (!busy) select(call.id, false);
+  const bound = seat.calls.get(selectedId);
+  const state = saves.get(selectedId);
+  const busy = bound && (drafts.get(selectedId) || (state && state.inFlight) || form.contains(document.activeElement));
+  if (!busy) {
+    select(call.id, false);
+  } else if (bound.state !== "on_air") {
+    if (drafts.get(selectedId)) save(selectedId);
+    held = true;
+  }
 });
 seat.startTimers();

@@ -17,7 +17,7 @@ const chat = new Chat(seat, "host", { flash: true });  // the producer's words c
 const show = new ShowControls(seat, {
   badge: "show-state",
   hide: true,
-  confirmEnd: () => window.confirm(t("confirm_end_show")),
+  confirmEnd: (unfinished) => window.confirm([t("confirm_end_show"), ...unfinished].join("\n")),
   showSummary,
 });
 

@@ -327,8 +327,11 @@ export class Chat {
 
 // The show's controls: the session's state in a badge, #go-live and #end-show (hidden, or greyed
 // when `hide` is false, while the session is not in the state they start from), and the figures
-// once the show has ended. `confirmEnd()` says whether #end-show ends the show at once; a page
-// that asks in its own way calls end() itself. `showSummary(summary)` draws the figures.
+// once the show has ended. Before asking, #end-show fetches what ending now would leave unfinished
+// (aired calls with no record, cards still in the show), worded by the server: it is listed in the
+// page's #end-warnings if it has one, and given as lines to `confirmEnd(lines)`, which says whether
+// the show ends at once; a page that asks in its own way calls end() itself. `showSummary(summary)`
+// draws the figures.
 export class ShowControls {
   constructor(seat, { badge, hide, confirmEnd, showSummary }) {
     this.seat = seat;
@@ -339,7 +342,24 @@ export class ShowControls {
     this.goLive = document.getElementById("go-live");
     this.endShow = document.getElementById("end-show");
     this.goLive.addEventListener("click", () => this.post("go-live"));
-    this.endShow.addEventListener("click", () => { if (confirmEnd()) this.end(); });
+    this.endShow.addEventListener("click", () => this.askEnd(confirmEnd));
+  }
+
+  async askEnd(confirmEnd) {
+    let unfinished;
+    try {
+      unfinished = await Hotline.api("GET", `/api/sessions/${this.seat.page.session_id}/unfinished`);
+    } catch (err) {
+      Hotline.toast(err.message, "error");
+      return;
+    }
+    const lines = unfinished.items.map((item) => `${item.text}: ${item.calls.map((c) => c.who).join(", ")}`);
+    const list = document.getElementById("end-warnings");
+    if (list) {
+      list.replaceChildren(...lines.map((line) => Hotline.el("li", {}, line)));
+      list.hidden = lines.length === 0;
+    }
+    if (confirmEnd(lines)) this.end();
   }
 
   render() {
