@@ -201,7 +201,7 @@ def test_ending_the_show_first_lists_what_it_leaves_unfinished(
     assert [c["id"] for c in items["unrecorded"]["calls"]] == [unrecorded]
     assert recorded not in [c["id"] for item in items.values() for c in item["calls"]]
     assert items["unrecorded"]["calls"][0]["who"] == "孙先生 (公交站台破损)"
-    assert items["unrecorded"]["text"] == "1 aired call without a record"
+    assert items["unrecorded"]["text"] == "1 个已播来电尚无记录"
     assert [c["id"] for c in items["waiting"]["calls"]] == [waiting]
     assert [c["id"] for c in items["screening"]["calls"]] == [on_hold]
     assert [c["id"] for c in items["ready"]["calls"]] == [ready]

@@ -3,7 +3,8 @@ where the clerk's pane is left on the first caller while the second is on air. T
 record it is; the change of caller is seen at once and the form waits for the clerk's choice, so
 each record is filed under its own caller; with two on air the pane stays put and offers the other.
 Ending the show first lists what is unfinished. Runs a server of its own, as it puts today's demo
-show on air. Pages are in English (the ``lang`` cookie).
+show on air. A record corrected after the show reaches its case's history. Pages are in English
+(the ``lang`` cookie).
 """
 
 from __future__ import annotations
@@ -135,3 +136,16 @@ def test_each_record_is_filed_under_its_own_caller_and_ending_the_show_warns(
     expect(seat.locator("#end-confirm")).to_be_hidden()
     state = host_http.get(f"{api}/sessions/{session_id}/state/host", timeout=10).json()
     assert state["session"]["state"] == "ended"
+
+    # The second caller's commitment became a case; the clerk corrects its date afterwards, and
+    # the case's history says so.
+    office_http = live_server.login("oversight")
+    found = office_http.get(f"{api}/cases", params={"q": SECOND["subject"]}, timeout=10).json()["items"]
+    assert len(found) == 1, found
+    clerk.locator(f'#aired [data-call-id="{second}"]').click()
+    expect(who).to_contain_text(SECOND["caller_name"])
+    clerk.fill('#record [name="commitment_due"]', "2026-12-12")
+    expect(clerk.locator("#record-status")).to_contain_text("Saved", timeout=5000)
+    office = open_as(login_page, live_server, "oversight", f"/followup/cases/{found[0]['id']}")
+    amended = office.locator('#history-body [data-action="record_amended"]')
+    expect(amended).to_contain_text("2026-12-09 → 2026-12-12")
