@@ -203,7 +203,8 @@ def test_the_register_carries_the_facts_of_the_call(
         show = f"{session.programme.name} {session.air_date.isoformat()} {session.start_time:%H:%M}"
         convert_call(call, user("oversight"))
     sheet = sheet_of(as_user("oversight"))
-    row = dict(zip(headers(sheet), next(sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True))))
+    first = next(sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+    row = dict(zip(headers(sheet), first, strict=True))
 
     assert row["区域"] == "浦东新区"
     assert row["渠道"] == "电话"
