@@ -29,7 +29,7 @@ from console.models import Call, Channel
 from console.webchannel import receipt_number
 from core.extensions import db, limiter
 from followup.models import ANSWERED_STATES, Case, CaseState
-from followup.public import approved_reply
+from followup.publication import approved_reply
 
 bp = Blueprint("receipt", __name__)
 
