@@ -15,7 +15,6 @@ from broadcast.models import MaterialKind
 from console.models import Call
 from core.text import words
 
-
 # What an official says when no prepared answer fits: what the unit does and what it promises.
 FALLBACK_MATERIAL = (MaterialKind.FUNCTIONS, MaterialKind.COMMITMENTS)
 

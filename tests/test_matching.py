@@ -89,7 +89,9 @@ def test_official_of_another_unit_gets_no_answers(app: Flask, live: SimpleNamesp
     assert response.status_code == 403
 
 
-def test_with_no_prepared_answer_the_unit_material_comes_instead(live: SimpleNamespace, as_user: AsUser) -> None:
+def test_with_no_prepared_answer_the_unit_material_comes_instead(
+    live: SimpleNamespace, as_user: AsUser
+) -> None:
     """The officials fall back on what the unit does and promises: its functions, then its service
     commitments."""
     call_id = card_about(as_user("producer"), live.id, "古籍修复室", "周末能否参观")
