@@ -270,6 +270,9 @@ def _actions() -> dict[str, Action]:
                _recount_due),
         Action("lookback_scheduled", _l("Look-back scheduled"), frozenset(S) - NOT_THE_UNITS, SYSTEM,
                ScheduleLookback, _schedule_lookback),
+        # The citizen, on the receipt page, with the receipt number and the phone's last digits.
+        Action("citizen_withdrew_consent", _l("The citizen withdrew consent to publication"), frozenset(S),
+               SYSTEM, OptionalNote, _withdraw_consent),
     ]  # fmt: skip
     return {action.name: action for action in table}
 

@@ -236,6 +236,7 @@ def test_no_one_takes_a_system_action_through_the_api(
         "merged_in": {"case_id": case_id, "note": "x"},
         "due_recomputed": {"start": "2026-03-02"},
         "lookback_scheduled": {"due_on": "2026-03-02"},
+        "citizen_withdrew_consent": {},
     }
     before = snapshot(app, case_id)
 
