@@ -125,6 +125,7 @@ def test_only_the_approved_text_is_shown_and_the_approval_is_a_line_of_history(
         assert secret not in html
     last = events(editor, case_id)[-1]
     assert last["action"] == "publish" and last["actor"]
+    assert editor.get(f"/api/cases/{case_id}").json["published"] is True
     with app.app_context():
         from core.extensions import db
         from followup.models import Case
