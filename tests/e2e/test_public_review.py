@@ -86,6 +86,7 @@ def test_the_public_page_shows_only_the_text_the_editor_approved(
     reply = editor.locator("#public-reply")
     assert "张伟" not in reply.input_value() and "138****5678" in reply.input_value()
     reply.fill(reply.input_value() + EDITED)
+    approved = reply.input_value()
     if SHOTS.is_dir():
         editor.screenshot(path=str(SHOTS / "editor-review.png"), full_page=True)
     editor.locator("#approve").click()
@@ -103,3 +104,8 @@ def test_the_public_page_shows_only_the_text_the_editor_approved(
     if SHOTS.is_dir():
         page.screenshot(path=str(SHOTS / "public-page.png"), full_page=True)
     visitor.close()
+
+    # The case page sends the editor to the same review.
+    editor.goto(f"{live_server.url}/followup/cases/{case_id}")
+    editor.locator(f'#actions-body a[href="/followup/publication/{case_id}"]').click()
+    expect(editor.locator("#public-reply")).to_have_value(approved)
