@@ -319,7 +319,7 @@ def history(call_id: int) -> Any:
 @requires()
 def prepared_answers(call_id: int) -> Any:
     call = _call(call_id, "official")
-    return listing(matching.best_answers(call))
+    return listing(matching.best_answers(call), material=matching.unit_material(call))
 
 
 @bp.put("/calls/<int:call_id>/record")

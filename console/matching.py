@@ -1,4 +1,5 @@
-"""Find the unit's prepared answer that best fits a caller's matter.
+"""Find the unit's prepared answer that best fits a caller's matter, and the unit's material the
+officials fall back on when none fits.
 
 Both the card and the prepared questions are cut into words (core.text.words); answers are ranked
 by the words they share with the card, rarer words weighing more.
@@ -10,8 +11,18 @@ import math
 from collections import Counter
 from typing import Any
 
+from broadcast.models import MaterialKind
 from console.models import Call
 from core.text import words
+
+# What an official says when no prepared answer fits: what the unit does and what it promises.
+FALLBACK_MATERIAL = (MaterialKind.FUNCTIONS, MaterialKind.COMMITMENTS)
+
+
+def unit_material(call: Call) -> list[dict[str, Any]]:
+    """The session's material on the unit's functions and service commitments, in that order."""
+    materials = call.session.materials
+    return [m.to_json() for kind in FALLBACK_MATERIAL for m in materials if m.kind == kind]
 
 
 def best_answers(call: Call, limit: int = 3) -> list[dict[str, Any]]:

@@ -33,6 +33,7 @@ class Permission(enum.StrEnum):
     CALLBACKS = "callbacks"  # the callback desk
     SCORES = "scores"  # unit scores, ranking and hot topics
     COLUMN = "column"  # pick cases for the newspaper column
+    PUBLISH = "publish"  # review and approve the public (masked) text of an answered case
     USERS = "users"  # who may log in, and as what
     BLOCK_NUMBERS = "block_numbers"  # the block list, which belongs to no one show
     RECORDINGS = "recordings"  # hear a call's on-air recordings (the studio and the office)
@@ -49,6 +50,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.CALLBACKS: frozenset({Role.CALLBACK_AGENT, Role.OVERSIGHT}),
     Permission.SCORES: frozenset({Role.OVERSIGHT, Role.UNIT_HANDLER, Role.UNIT_REVIEWER, Role.OFFICIAL}),
     Permission.COLUMN: frozenset({Role.OVERSIGHT, Role.PRODUCER}),
+    # The station's editors: what the public page and the column print is theirs to approve.
+    Permission.PUBLISH: frozenset({Role.OVERSIGHT, Role.PRODUCER}),
     Permission.USERS: frozenset(),
     Permission.BLOCK_NUMBERS: frozenset({Role.PRODUCER}),
     # The caller's own voice, number and all: the studio that aired it and the office that oversees

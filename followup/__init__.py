@@ -16,9 +16,10 @@ log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
-    """The case pages, desks, API and namespace, the public page, the citizen's receipt lookup and
-    scores, the daily duty's and the demo's CLI; and follow-up listens to the console: a show's
-    matters become cases when it ends, and a case follows its call's on-air record as corrected."""
+    """The case pages, desks, API and namespace, the public page and the editors' publication desk,
+    the citizen's receipt lookup and scores, the daily duty's and the demo's CLI; and follow-up
+    listens to the console: a show's matters become cases when it ends, and a case follows its
+    call's on-air record as corrected."""
     from console.demo import demo_cli
     from console.signals import record_saved, session_ended
     from core.extensions import socketio
@@ -28,12 +29,22 @@ def init_app(app: Flask) -> None:
     from followup.demo import followup_demo_cli
     from followup.desks import bp as desks_bp
     from followup.public import bp as public_bp
+    from followup.publication_desk import bp as publication_bp
     from followup.realtime import NAMESPACE, DeskNamespace
     from followup.receipt import bp as receipt_bp
     from followup.scheduler import followup_cli
     from followup.scores_page import bp as scores_bp
 
-    for blueprint in (api_bp, callbacks_bp, case_page_bp, desks_bp, public_bp, receipt_bp, scores_bp):
+    for blueprint in (
+        api_bp,
+        callbacks_bp,
+        case_page_bp,
+        desks_bp,
+        public_bp,
+        publication_bp,
+        receipt_bp,
+        scores_bp,
+    ):
         app.register_blueprint(blueprint)
     demo_cli.add_command(followup_demo_cli)
     app.cli.add_command(followup_cli)

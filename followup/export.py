@@ -58,6 +58,11 @@ def columns() -> list[tuple[str, float]]:
         (_("Callback satisfaction"), 11),
         (_("Extension"), 18),
         (_("Times redone"), 8),
+        (_("District"), 10),
+        (_("Channel"), 7),
+        (_("Line"), 6),
+        (_("Show and session"), 18),
+        (_("Guest who answered"), 12),
         (_("Remarks"), 26),
     ]
 
@@ -133,6 +138,7 @@ def _case_row(sheet: Worksheet, row: int, index: int, case: Case, today: date) -
         label(case.satisfaction),
         _extension(case.extensions),
         case.redo_count,
+        *_origin(case),
         _remarks(case),
     ]
     for col, value in enumerate(values, start=1):
@@ -148,6 +154,27 @@ def _case_row(sheet: Worksheet, row: int, index: int, case: Case, today: date) -
     if overdue:
         overdue_cell.font = LATE_FONT
 
+
+
+def _origin(case: Case) -> list[object]:
+    """Where the matter came from: district, channel, line, show and session, the guest who
+    answered on air (the case's own facts, as the case page shows them)."""
+    session, call = case.session, case.call
+    record = call.air_record if call else None
+    guest = record.answered_by_guest if record else None
+    show = (
+        f"{session.programme.name} {session.air_date.isoformat()} {session.start_time:%H:%M}"
+        + (f"\n{session.topic}" if session.topic else "")
+        if session
+        else ""
+    )
+    return [
+        case.district,
+        label(call.channel) if call else "",
+        (call.line or "") if call else "",
+        show,
+        "，".join(filter(None, (guest.name, guest.title))) if guest else "",
+    ]
 
 
 def _matter(case: Case) -> str:

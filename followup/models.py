@@ -416,3 +416,24 @@ class Delivery(db.Model):
     ok: Mapped[bool] = mapped_column()
     detail: Mapped[str] = mapped_column(String(512), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Publication(db.Model):
+    """The public version of an answered case (subject, question, reply) as an editor approved it,
+    masked. Only this text is ever shown publicly. It stands for the reply it was approved with
+    (``reply_id``): a reply changed after a redo needs a new review, and a withdrawn consent clears
+    the approval (``approved_at`` None). The approvals and take-downs are lines of the case's history."""
+
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    reply_id: Mapped[int | None] = mapped_column(ForeignKey("replies.id"))
+    subject: Mapped[str] = mapped_column(String(256), default="")
+    question: Mapped[str] = mapped_column(Text, default="")
+    reply: Mapped[str] = mapped_column(Text, default="")
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship()
+    approved_by: Mapped[User | None] = relationship()

@@ -6,6 +6,9 @@ state of the matter in the citizen's words, the case number (once a case exists)
 and, once the citizen has been answered, the approved reply. Never the name, number, question or
 unit's working notes. A wrong receipt number and wrong digits get the same answer, so the page
 cannot be used to learn which numbers exist, and lookups are rate-limited per address.
+
+With the same two proofs the citizen may withdraw the consent to publication: the question and its
+answer leave the public page at once (the workflow's ``citizen_withdrew_consent``).
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from console.models import Call, Channel
 from console.webchannel import receipt_number
 from core.extensions import db, limiter
 from followup.models import ANSWERED_STATES, Case, CaseState
-from followup.public import approved_reply
+from followup.publication import approved_reply
+from followup.workflow import perform
 
 bp = Blueprint("receipt", __name__)
 
@@ -109,6 +113,7 @@ def status(call: Call) -> dict[str, Any]:
             "case_number": "",
             "due_on": "",
             "reply": "",
+            "may_withdraw": False,
         }
     reply = approved_reply(case) if case.state in ANSWERED_STATES else None
     return {
@@ -116,6 +121,7 @@ def status(call: Call) -> dict[str, Any]:
         "case_number": case.number,
         "due_on": format_date(case.due_on, "long"),
         "reply": reply.body if reply else "",
+        "may_withdraw": case.consent_publish,
     }
 
 
@@ -139,6 +145,22 @@ def lookup() -> Any:
         # One answer for a number that does not exist and for wrong digits.
         return _page(form, notice=_("No question matches this receipt number and these digits."), code=404)
     return _page(form, found={"receipt": receipt_number(call.id)} | status(call))
+
+
+@bp.post("/receipt/withdraw-consent")
+@limiter.limit(lambda: current_app.config["RECEIPT_LOOKUP_RATE"])
+def withdraw_consent() -> Any:
+    form = LookupForm()
+    if not form.validate_on_submit():
+        return _page(form)
+    call = find_call(form.number.data, form.digits.data)
+    case = _case_of(call) if call is not None else None
+    if call is None:
+        return _page(form, notice=_("No question matches this receipt number and these digits."), code=404)
+    if case is not None and case.consent_publish:
+        perform(case, "citizen_withdrew_consent", None, system=True)
+    found = {"receipt": receipt_number(call.id)} | status(call) | {"withdrawn": True}
+    return _page(form, found=found)
 
 
 @bp.errorhandler(TooManyRequests)

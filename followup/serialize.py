@@ -24,7 +24,7 @@ from followup.models import (
     Reply,
 )
 from followup.policy import policy_for
-from followup.workflow import ACTIONS, available, publishable
+from followup.workflow import ACTIONS, available, publishable, published
 
 
 def _iso(value: datetime | date | None) -> str | None:
@@ -96,6 +96,7 @@ def case_json(case: Case, viewer: User) -> dict[str, Any]:
             "details": case.details,
             "consent_publish": case.consent_publish,
             "publishable": publishable(case),
+            "published": published(case),  # and its public text approved by an editor
             "on_air_answer": case.on_air_answer,
             "commitment": {
                 "what": case.commitment_what,

@@ -34,13 +34,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from broadcast.models import Section, Unit
 from console.models import Outcome
 from core import clock
+from core.access import GRANTS, Permission
 from core.accounts import STAFF_ROLES, UNIT_ROLES, Role, User
 from core.api import ApiError, commit_or_conflict, invalid, not_found, parse
 from core.db import utcnow
 from core.extensions import db
 from core.labels import label
 from core.matter import Category, Satisfaction
-from followup import realtime
+from followup import publication, realtime
 from followup.deadlines import DeadlinePolicy, DeadlineRule, due_date
 from followup.models import (
     ANSWERED_STATES,
@@ -68,6 +69,7 @@ OVERSIGHT = frozenset({Role.OVERSIGHT, Role.ADMIN})
 UNIT = frozenset({Role.UNIT_HANDLER, Role.UNIT_REVIEWER})
 REVIEWER = frozenset({Role.UNIT_REVIEWER})
 CALLBACK = frozenset({Role.CALLBACK_AGENT}) | OVERSIGHT
+EDITORS = GRANTS[Permission.PUBLISH] | {Role.ADMIN}  # who approves what the public reads
 SYSTEM: frozenset[Role] = frozenset()  # no person's role: the application alone takes the action
 NEW = None  # the state of a case being made
 PROCESS_CALLBACK_AFTER = timedelta(days=2)
@@ -155,6 +157,12 @@ class Edit(_Input):
 
 class ColumnPick(_Input):
     picked: bool
+
+
+class PublicText(_Input):
+    subject: str = Field(min_length=1, max_length=256)
+    question: str = Field(default="", max_length=20000)
+    reply: str = Field(min_length=1, max_length=20000)
 
 
 class NoticeSeen(_Input):
@@ -259,6 +267,9 @@ def _actions() -> dict[str, Action]:
         Action("edit", _l("Edit"), OPEN_STATES, OVERSIGHT, Edit, _edit),
         Action("column_pick", _l("Pick for the newspaper column"), frozenset(S), OVERSIGHT | {Role.PRODUCER},
                ColumnPick, _column_pick),
+        Action("publish", _l("Approve the public text"), ANSWERED_STATES, EDITORS, PublicText, _publish),
+        Action("withdraw_consent", _l("Consent to publication withdrawn"), frozenset(S), CALLBACK | EDITORS,
+               OptionalNote, _withdraw_consent),
         # The application's own; their names are those the history has always used.
         Action("created", _l("Case created"), frozenset({NEW}), SYSTEM, Create, _create, S.ASSIGNED),
         Action("merged_in", _l("Another case merged into this one"), OPEN_STATES, SYSTEM, MergedIn,
@@ -269,6 +280,9 @@ def _actions() -> dict[str, Action]:
                ScheduleLookback, _schedule_lookback),
         Action("record_amended", _l("On-air record amended"), frozenset(S), SYSTEM, RecordAmended,
                _record_amended),
+        # The citizen, on the receipt page, with the receipt number and the phone's last digits.
+        Action("citizen_withdrew_consent", _l("The citizen withdrew consent to publication"), frozenset(S),
+               SYSTEM, OptionalNote, _withdraw_consent),
     ]  # fmt: skip
     return {action.name: action for action in table}
 
@@ -691,6 +705,8 @@ def _edit(case: Case, actor: User | None, payload: Edit, policy: DeadlinePolicy)
         value = getattr(payload, field)
         if value is not None:
             setattr(case, field, value)
+    if payload.consent_publish is False:
+        publication.take_down(case)
     if payload.complex is not None and payload.complex != case.complex:
         case.complex = payload.complex
         if not case.redo_count and not any(e.state == ExtensionState.APPROVED for e in case.extensions):
@@ -705,12 +721,37 @@ def _column_pick(case: Case, actor: User | None, payload: ColumnPick, policy: De
             "not_publishable",
             _("Only answered cases whose citizen consented, and not marked internal, can be published."),
         )
+    if payload.picked and not published(case):
+        raise ApiError(409, "not_approved", _("The public text of this case awaits the editor's approval."))
     case.column_pick = payload.picked
     return None
 
 
 def publishable(case: Case) -> bool:
     return case.state in ANSWERED_STATES and case.consent_publish and not case.internal
+
+
+def published(case: Case) -> bool:
+    """Publishable, and an editor approved its public text for the reply the citizen was given."""
+    return publishable(case) and publication.approved_text(case) is not None
+
+
+def _publish(case: Case, actor: User | None, payload: PublicText, policy: DeadlinePolicy) -> None:
+    if not publishable(case):
+        raise ApiError(
+            409,
+            "not_publishable",
+            _("Only answered cases whose citizen consented, and not marked internal, can be published."),
+        )
+    assert actor is not None
+    publication.approve(case, actor, payload.subject, payload.question, payload.reply)
+    return None
+
+
+def _withdraw_consent(case: Case, actor: User | None, payload: OptionalNote, policy: DeadlinePolicy) -> None:
+    case.consent_publish = False
+    publication.take_down(case)
+    return None
 
 
 # --- the application's own actions --------------------------------------------------------------

@@ -182,3 +182,14 @@ def snapshot(app: Flask, case_id: int) -> tuple[Any, ...]:
             [(r.id, r.approved) for r in case.replies],
             (case.internal, case.column_pick, case.complex),
         )
+
+
+def approve_public_text(app: Flask, case_id: int, editor: str = "oversight", **text: str) -> None:
+    """An editor approves the case's public text: the system's masked proposal, or ``text``."""
+    from followup.publication import proposal
+
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        assert case is not None
+        body = proposal(case) | text
+    act(app, case_id, "publish", editor, body)

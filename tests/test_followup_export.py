@@ -31,11 +31,13 @@ HEADER_ROW = 3
 ENGLISH_HEADERS = [
     "No.", "Case number", "Received on", "Caller", "Contact number", "Category", "Matter raised",
     "Handling unit", "Handling section", "Handling state", "Time limit", "Overdue?", "Answered on",
-    "Callback satisfaction", "Extension", "Times redone", "Remarks",
+    "Callback satisfaction", "Extension", "Times redone", "District", "Channel", "Line", "Show and session",
+    "Guest who answered", "Remarks",
 ]  # fmt: skip
 CHINESE_HEADERS = [
     "序号", "编号", "受理日期", "来电人", "联系电话", "类别", "反映问题", "承办单位", "承办科室", "办理状态",
-    "办理时限", "是否超期", "答复日期", "回访满意度", "延期", "重办次数", "备注",
+    "办理时限", "是否超期", "答复日期", "回访满意度", "延期", "重办次数", "区域", "渠道", "线路", "直播场次",
+    "答复嘉宾", "备注",
 ]  # fmt: skip
 
 
@@ -121,7 +123,7 @@ def test_the_register_has_its_title_and_header_row_in_english(
     sheet = sheet_of(client)
 
     assert sheet["A1"].value == "Register of hotline follow-up cases"
-    assert "A1:Q1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert "A1:V1" in {str(r) for r in sheet.merged_cells.ranges}
     assert "Exported" in sheet["A2"].value
     assert headers(sheet) == ENGLISH_HEADERS
     assert all(cell.font.b and cell.border.bottom.style == "thin" for cell in sheet[HEADER_ROW])
@@ -173,3 +175,39 @@ def test_the_file_is_named_after_the_day_it_was_exported(demo: SimpleNamespace, 
     client.get("/lang/en")
     disposition = client.get("/followup/cases.xlsx").headers["Content-Disposition"]
     assert f"Follow-up-cases_{clock.today().isoformat()}.xlsx" in disposition
+
+
+def test_the_register_carries_the_facts_of_the_call(
+    app: Flask, demo: SimpleNamespace, as_user: AsUser
+) -> None:
+    """Where each matter came from: the caller's district, the channel, the line, the show and
+    session, and the guest who answered on air."""
+    from followup.conversion import convert_call
+    from tests.followup_helpers import add_call, user
+    from tests.test_case_facts import guest_id
+
+    call_id = add_call(
+        app,
+        demo.id,
+        channel=Channel.PHONE,
+        line="2",
+        district="浦东新区",
+        record={"outcome": "followup", "answer": "请把材料交到法律援助中心。",
+                "answered_by_guest_id": guest_id(app, demo.id, "李红")},
+    )
+    with app.app_context():
+        call = db.session.get(Call, call_id)
+        assert call is not None
+        session = db.session.get(AirSession, demo.id)
+        assert session is not None
+        show = f"{session.programme.name} {session.air_date.isoformat()} {session.start_time:%H:%M}"
+        convert_call(call, user("oversight"))
+    sheet = sheet_of(as_user("oversight"))
+    first = next(sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+    row = dict(zip(headers(sheet), first, strict=True))
+
+    assert row["区域"] == "浦东新区"
+    assert row["渠道"] == "电话"
+    assert row["线路"] == "2"
+    assert str(row["直播场次"]).startswith(show)
+    assert str(row["答复嘉宾"]).startswith("李红")

@@ -17,7 +17,15 @@ from flask_babel import gettext
 from core.extensions import db
 from followup import public
 from followup.models import Case
-from tests.followup_helpers import CONCRETE_REPLY, S, act, get_case, make_case, other_unit_id
+from tests.followup_helpers import (
+    CONCRETE_REPLY,
+    S,
+    act,
+    approve_public_text,
+    get_case,
+    make_case,
+    other_unit_id,
+)
 
 AsUser = Callable[[str], FlaskClient]
 
@@ -25,9 +33,13 @@ NAME, NUMBER = "张女士", "13912345678"
 
 
 def answered(app: Flask, demo: SimpleNamespace, **fields: Any) -> int:
-    """An answered case of the demo unit whose citizen consented to publication."""
+    """An answered case of the demo unit whose citizen consented to publication, its public text
+    (the system's masked proposal) approved by an editor when it may be published."""
     fields = {"caller_name": NAME, "contact_number": NUMBER, "consent_publish": True} | fields
-    return make_case(app, demo, S.ANSWERED, **fields)
+    case_id = make_case(app, demo, S.ANSWERED, **fields)
+    if fields["consent_publish"]:
+        approve_public_text(app, case_id)
+    return case_id
 
 
 def number_of(app: Flask, case_id: int) -> str:
@@ -56,7 +68,8 @@ def test_public_page_shows_an_answered_case_masked_with_its_reply(app: Flask, de
 
     assert number_of(app, case_id) in html
     assert "小区门口路灯坏了三个月" in html
-    assert "解放路12号小区门口的路灯一直不亮" in html
+    assert "解放路***小区门口的路灯一直不亮" in html  # the house number masked in the approved text
+    assert "解放路12号" not in html
     assert CONCRETE_REPLY in html
     assert "张**" in html
     assert "139****5678" in html
@@ -101,6 +114,7 @@ def test_case_not_yet_answered_does_not_appear(app: Flask, demo: SimpleNamespace
 
 def test_settled_case_stays_published(app: Flask, demo: SimpleNamespace) -> None:
     case_id = make_case(app, demo, S.SETTLED, consent_publish=True)
+    approve_public_text(app, case_id)
 
     assert number_of(app, case_id) in page(app)
 

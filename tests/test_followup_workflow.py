@@ -97,6 +97,9 @@ def body_for(app: Flask, case_id: int, action: str) -> dict[str, Any]:
                 state=ExtensionState.APPROVED if approved else ExtensionState.PENDING,
                 granted_due=case.due_on + timedelta(days=10) if approved else None,
             )
+        elif action == "publish":
+            case.consent_publish = True  # only a case whose citizen consented may be published
+            db.session.commit()
         elif action == "notice_seen":
             item = Notice(
                 case_id=case.id, unit_id=case.unit_id, kind=NoticeKind.REMINDER, message="请尽快办理"
@@ -123,6 +126,8 @@ def body_for(app: Flask, case_id: int, action: str) -> dict[str, Any]:
         "notice_seen": {"notice_id": item_id},
         "edit": {"internal": True},
         "column_pick": {"picked": False},
+        "publish": {"subject": "法律援助申请", "question": "申请三个月没有答复", "reply": CONCRETE_REPLY},
+        "withdraw_consent": {"note": "来电人不同意公开"},
     }
     return bodies.get(action, {})
 
@@ -232,6 +237,7 @@ def test_no_one_takes_a_system_action_through_the_api(
         "due_recomputed": {"start": "2026-03-02"},
         "lookback_scheduled": {"due_on": "2026-03-02"},
         "record_amended": {"call_id": 1, "changed": ["answer"]},
+        "citizen_withdrew_consent": {},
     }
     before = snapshot(app, case_id)
 

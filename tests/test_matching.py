@@ -87,3 +87,17 @@ def test_official_of_another_unit_gets_no_answers(app: Flask, live: SimpleNamesp
     response = as_user("water_official").get(f"/api/calls/{call_id}/prepared-answers")
 
     assert response.status_code == 403
+
+
+def test_with_no_prepared_answer_the_unit_material_comes_instead(
+    live: SimpleNamespace, as_user: AsUser
+) -> None:
+    """The officials fall back on what the unit does and promises: its functions, then its service
+    commitments."""
+    call_id = card_about(as_user("producer"), live.id, "古籍修复室", "周末能否参观")
+
+    response = as_user("official").get(f"/api/calls/{call_id}/prepared-answers")
+
+    assert response.json["items"] == []
+    assert [m["kind"] for m in response.json["material"]] == ["functions", "commitments"]
+    assert "法律援助" in response.json["material"][0]["body"]

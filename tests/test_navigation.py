@@ -13,7 +13,14 @@ from console.demo import DEMO_USERS
 
 # Every page the navigation can link to, after "Today" which everyone has. "Cases" (/followup)
 # leads each person to their own desk, and is left out for those whose only desk is the callbacks.
-NAV_PAGES = ("/plan", "/followup/callbacks", "/followup/scores", "/followup/column", "/admin/users")
+NAV_PAGES = (
+    "/plan",
+    "/followup/callbacks",
+    "/followup/scores",
+    "/followup/column",
+    "/followup/publication",
+    "/admin/users",
+)
 CASES = "/followup"
 
 

@@ -17,10 +17,10 @@ from console.demo import load_demo
 from console.models import Call
 from core.extensions import db
 from followup.conversion import convert_call
-from followup.models import Case, CaseState
+from followup.models import Case, CaseEvent, CaseState
 from followup.receipt import CITIZEN_STATE
 from tests.conftest import make_app
-from tests.followup_helpers import CONCRETE_REPLY, act, add_call, get_case, user
+from tests.followup_helpers import CONCRETE_REPLY, act, add_call, approve_public_text, get_case, user
 from tests.test_webchannel import QUESTION, send
 
 PHONE = "13800001111"
@@ -147,3 +147,35 @@ def test_lookups_are_rate_limited(limited_app: Flask) -> None:
     codes = [look_up(client, "W-000001", f"{n:04d}")[0] for n in range(4)]
     assert codes == [404, 404, 404, 429]
     assert 'id="notice"' in look_up(client, "W-000001", "0000")[1]
+
+
+def test_the_citizen_withdraws_consent_and_the_answer_leaves_the_public_page(
+    app: Flask, listener: FlaskClient, demo: SimpleNamespace
+) -> None:
+    receipt = receipt_of(listener, demo, consent_publish="y")
+    case_id = convert(app, receipt)
+    for name, who in (("accept", "handler"), ("start", "handler")):
+        act(app, case_id, name, who)
+    act(app, case_id, "draft", "handler", {"body": CONCRETE_REPLY})
+    act(app, case_id, "approve", "reviewer")
+    act(app, case_id, "answer", "handler", {"channel": "phone"})
+    approve_public_text(app, case_id)
+    number = get_case(app, case_id).number
+    assert number in listener.get("/public/answers").get_data(as_text=True)
+    assert 'id="withdraw-consent"' in look_up(listener, receipt, "1111")[1]
+
+    wrong = listener.post("/receipt/withdraw-consent", data={"number": receipt, "digits": "2222"})
+    assert wrong.status_code == 404
+    assert number in listener.get("/public/answers").get_data(as_text=True)
+
+    response = listener.post("/receipt/withdraw-consent", data={"number": receipt, "digits": "1111"})
+
+    assert response.status_code == 200
+    assert 'id="consent-withdrawn"' in response.get_data(as_text=True)
+    assert 'id="withdraw-consent"' not in response.get_data(as_text=True)
+    assert number not in listener.get("/public/answers").get_data(as_text=True)
+    case = get_case(app, case_id)
+    assert case.consent_publish is False
+    with app.app_context():
+        last = db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id)).all()[-1]
+        assert (last.action, last.actor_id) == ("citizen_withdrew_consent", None)

@@ -1,9 +1,12 @@
 // The on-air screen: the caller(s) on air, the time on air, the unit's prepared answer that best
-// fits the matter, and the next caller. The server masks numbers and anonymous names for this seat.
+// fits the matter (or, when none does, the unit's functions and service commitments), and the next
+// caller. The server masks numbers and anonymous names for this seat. Nothing is cut: the text of
+// the stage shrinks until the whole matter fits.
 import { PAGE, Seat } from "./seat.js";
 
 const { el, t } = Hotline;
 const ANSWER_DELAY_MS = 400;  // the producer may still be typing the subject
+const FIT_STEP = 0.05, FIT_MIN = 0.4;  // how the stage's text shrinks, and how far
 
 let focusId = null;    // the on-air caller whose prepared answer is shown (tap a card to switch)
 let answerKey = null;  // what the shown answer was looked up for
@@ -23,6 +26,8 @@ function render() {
   $("air-state").className = "airbar-state state-" + (seat.session ? seat.session.state : "");
   renderCurrent(onAir);
   renderNext(next, onAir.length === 0);
+  fitText($("current"));
+  fitText($("next"));
   refreshAnswer(onAir.find((c) => c.id === focusId) || next, onAir.length > 0);
   seat.tick();
 }
@@ -34,9 +39,13 @@ function callerName(call) {
 
 function meta(call) {
   const number = call.caller_number || call.contact_number;
+  const web = call.channel === "web";
+  const section = call.section_id ? seat.sectionName(call.unit_id, call.section_id) : "";
   return el("div", { class: "meta" },
+    el("span", { class: "channel" + (web ? " channel-web" : "") }, t(web ? "channel_web" : "channel_caller")),
     el("span", { class: "who" + (call.anonymous ? " anon" : "") }, callerName(call)),
     call.district && el("span", { class: "district" }, call.district),
+    section && el("span", { class: "tag section" }, section),
     call.category && el("span", { class: "tag" }, Hotline.label("Category", call.category)),
     call.urgency && call.urgency !== "normal" &&
       el("span", { class: "tag urgency-" + call.urgency }, Hotline.label("Urgency", call.urgency)),
@@ -79,6 +88,20 @@ function renderNext(next, large) {
   box.replaceChildren(next ? card(next) : el("p", { class: "calm small" }, t("no_next")));
 }
 
+// The largest text that lets every card show its whole matter: shrink step by step while the box
+// or one of its cards still overflows.
+function fitText(box) {
+  let fit = 1;
+  box.style.setProperty("--fit", fit);
+  const overflows = () => [box, ...box.querySelectorAll(".card")].some((n) => n.scrollHeight > n.clientHeight + 1);
+  while (fit > FIT_MIN && overflows()) {
+    fit = Math.max(FIT_MIN, fit - FIT_STEP);
+    box.style.setProperty("--fit", fit.toFixed(2));
+  }
+}
+
+window.addEventListener("resize", () => { fitText($("current")); fitText($("next")); });
+
 // --- the prepared answer ---------------------------------------------------------------------
 
 // Looked up again when the caller or the card's matter changes; a slow answer for something
@@ -100,20 +123,27 @@ function refreshAnswer(call, onAir) {
 }
 
 async function fetchAnswer(callId, seq) {
-  let answers;
+  let found;
   try {
-    answers = (await Hotline.api("GET", `/api/calls/${callId}/prepared-answers`)).items;
+    found = await Hotline.api("GET", `/api/calls/${callId}/prepared-answers`);
   } catch (err) {
     if (seq === answerSeq) $("prepared-answer").replaceChildren(el("p", { class: "calm small" }, t("answer_error")));
     return;
   }
-  if (seq === answerSeq) showAnswers(answers);
+  if (seq === answerSeq) showAnswers(found.items, found.material || []);
 }
 
-function showAnswers(answers) {
+function showAnswers(answers, material) {
   const box = $("prepared-answer");
   if (!answers.length) {
-    box.replaceChildren(el("p", { class: "calm small" }, t("no_answer")));
+    box.replaceChildren(
+      el("p", { class: "calm small" }, t("no_answer")),
+      material.length ? el("p", { class: "material-intro" }, t("unit_material")) : null,
+      ...material.map((m) => el("section", { class: "material", dataset: { kind: m.kind } },
+        el("h2", {}, m.title),
+        el("p", {}, m.body),
+      )),
+    );
     return;
   }
   const [best, ...more] = answers;

@@ -412,6 +412,7 @@
     remind: () => [[field(t("case.message"), el("textarea", { name: "message", rows: 2, maxlength: 2000 }))], readMessage],
     supervise: () => [[field(t("case.message"), el("textarea", { name: "message", rows: 2, maxlength: 2000 }))], readMessage],
     edit: editInputs,
+    withdraw_consent: () => [[noteField()], readNote],
     column_pick: () => [[el("label", { class: "check" },
       el("input", { type: "checkbox", name: "picked", checked: kase.column_pick }), t("case.picked"))],
     (form) => ({ picked: form.elements.picked.checked })],
@@ -612,6 +613,11 @@
   }
 
   function actionForm(action) {
+    // The public text is reviewed side by side with the case on the publication desk.
+    if (action.name === "publish") {
+      return el("div", { class: "action action-button" },
+        el("a", { class: "button", href: "/followup/publication/" + CASE_ID }, action.label));
+    }
     const spec = INPUTS[action.name];
     const [controls, read] = spec ? spec() : [[], () => ({})];
     const submit = el("button", { type: "submit", class: FORWARD.has(action.name) ? "primary" : "" }, action.label);

@@ -106,10 +106,11 @@
     item.version = json.version;
     item.picked = json.column_pick;
     item.state = json.state_label;
-    item.publishable = json.publishable;
+    item.publishable = json.published;
     item.why_not = item.publishable ? ""
       : json.internal ? t("column.why.internal")
       : !json.consent_publish ? t("column.why.consent")
+      : json.publishable ? t("column.why.review")
       : fill(t("column.why.state"), { state: json.state_label });
   }
 
