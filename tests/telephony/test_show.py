@@ -111,8 +111,8 @@ def test_a_caller_whose_segment_ends_is_held_for_the_producer_not_hung_up(
     studio, phone = sipp.phone(), sipp.phone()
     server = line_server_factory(studio=uri(studio, "studio"))
     producer_phone(uri(phone, "201"))
-    caller = sipp.call(server.port, "13800000401", hold_ms=30000)
-    card = wait_for("the card", lambda: show.call_by_number(seat, "13800000401"))
+    caller = sipp.call(server.port, "13800000701", hold_ms=30000)
+    card = wait_for("the card", lambda: show.call_by_number(seat, "13800000701"))
     written = show.producer.patch(
         f"{show.console.url}/api/calls/{card['id']}",
         json={"version": card["version"], "changes": {"subject": "法律援助申请条件"}},
@@ -120,7 +120,8 @@ def test_a_caller_whose_segment_ends_is_held_for_the_producer_not_hung_up(
     )
     assert written.status_code == 200, written.text
     for action in ("ready", "air"):
-        assert show.act(card["id"], action).status_code == 200
+        answer = show.act(card["id"], action)
+        assert answer.status_code == 200, answer.text
     wait_for("the caller's voice in the studio", lambda: studio.rtp is not None and studio.rtp.loud > 25)
 
     assert show.act(card["id"], "end-air").status_code == 200
