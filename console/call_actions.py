@@ -30,9 +30,11 @@ S = CallState
 C = CommandName
 MAX_ON_AIR = 2
 # The state groups, defined once: a call still in the show, and one the show is done with.
-OPEN = frozenset({S.WAITING, S.SCREENING, S.READY, S.ON_AIR})
+OPEN = frozenset({S.WAITING, S.SCREENING, S.READY, S.ON_AIR, S.AFTER_AIR})
 FINISHED = frozenset(S) - OPEN
-NOT_ON_AIR = OPEN - {S.ON_AIR}
+# A call that has been on air is done however it ends; one that never was, abandoned.
+AIRED = frozenset({S.ON_AIR, S.AFTER_AIR})
+NOT_AIRED = OPEN - AIRED
 
 # What happens on entering the target: (call still in its source state, acting user, now, the
 # line server's reason for a hang-up). A step may refuse with an ApiError before changing anything.
@@ -43,7 +45,7 @@ def _nothing(call: Call, user: User | None, now: datetime, reason: str | None) -
     return None
 
 
-def _screening(call: Call, user: User | None, now: datetime, reason: str | None) -> None:
+def _needs_phone(call: Call, user: User | None, now: datetime, reason: str | None) -> None:
     # A caller on a phone line is put through to the producer's own phone; without one the line
     # server would ring nothing and the caller would hear hold audio while the producer waits for
     # a voice. Web and hand-made cards have no line, so they need no phone.
@@ -56,6 +58,10 @@ def _screening(call: Call, user: User | None, now: datetime, reason: str | None)
                 "sets your SIP phone on the Users page (/admin/users)."
             ),
         )
+
+
+def _screening(call: Call, user: User | None, now: datetime, reason: str | None) -> None:
+    _needs_phone(call, user, now, reason)
     call.picked_at = call.picked_at or now
     call.screened_by_id = user.id if user is not None else None
 
@@ -81,6 +87,11 @@ def _on_air(call: Call, user: User | None, now: datetime, reason: str | None) ->
         raise ApiError(409, "air_full", _("Two callers are on air already; end one first."))
     call.aired_at = now
     call.queue_rank = None
+
+
+def _after_air(call: Call, user: User | None, now: datetime, reason: str | None) -> None:
+    # Off the air but still on the line: the segment's time on air ends here, the call does not.
+    call.air_ended_at = now
 
 
 def _finish(call: Call, user: User | None, now: datetime, reason: str | None) -> None:
@@ -131,10 +142,18 @@ ACTIONS: dict[str, CallAction] = {
         CallAction("ready", frozenset({S.WAITING, S.SCREENING}), S.READY, PRODUCER, C.READY, _ready),
         CallAction("finish", OPEN, S.DONE, PRODUCER, C.DROP, _finish),
         CallAction("air", frozenset({S.READY}), S.ON_AIR, HOST, C.TO_AIR, _on_air),
-        CallAction("end-air", frozenset({S.ON_AIR}), S.DONE, HOST, C.DROP, _finish),
+        # As broadcast screeners do, a caller whose segment ends goes back to the producer, held,
+        # to confirm the details and be asked the satisfaction with the on-air answer; the host
+        # may hang up instead.
+        CallAction("end-air", frozenset({S.ON_AIR}), S.AFTER_AIR, HOST, C.HOLD, _after_air),
+        CallAction("end-air-hang-up", frozenset({S.ON_AIR}), S.DONE, HOST, C.DROP, _finish),
+        # The producer talks to the caller after air on their own phone; the card stays after air
+        # (putting the phone down puts the caller back on hold audio).
+        CallAction("pickup-after-air", frozenset({S.AFTER_AIR}), S.AFTER_AIR, PRODUCER, C.PICK_UP,
+                   _needs_phone, _ring_producer),
         # The caller's line went down: abandoned while waiting, done if the call had been on air.
-        CallAction("hang_up", NOT_ON_AIR, S.ABANDONED, SYSTEM, None, _finish),
-        CallAction("hang_up_on_air", frozenset({S.ON_AIR}), S.DONE, SYSTEM, None, _finish),
+        CallAction("hang_up", NOT_AIRED, S.ABANDONED, SYSTEM, None, _finish),
+        CallAction("hang_up_on_air", AIRED, S.DONE, SYSTEM, None, _finish),
         # The show ended: callers still on a line are let go.
         CallAction("release", OPEN, S.DONE, SYSTEM, C.DROP, _finish),
     )

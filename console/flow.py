@@ -169,7 +169,7 @@ def _announce(call: Call, action: CallAction, user: User | None) -> None:
 
 
 def end_segment(session: AirSession, user: User) -> list[Call]:
-    """The host ends the segment: everyone on air is done."""
+    """The host ends the segment: everyone on air goes back to the producer, held (after air)."""
     on_air = list(
         db.session.scalars(select(Call).where(Call.session_id == session.id, Call.state == CallState.ON_AIR))
     )

@@ -24,6 +24,7 @@ class CallState(enum.StrEnum):
     SCREENING = "screening"
     READY = "ready"
     ON_AIR = "on_air"
+    AFTER_AIR = "after_air"  # the segment ended; held for the producer, who asks the satisfaction
     DONE = "done"
     ABANDONED = "abandoned"
 
@@ -48,6 +49,7 @@ register(
         CallState.SCREENING: _l("Screening"),
         CallState.READY: _l("Ready"),
         CallState.ON_AIR: _l("On air"),
+        CallState.AFTER_AIR: _l("After air"),
         CallState.DONE: _l("Done"),
         CallState.ABANDONED: _l("Abandoned"),
     },

@@ -22,8 +22,9 @@ from sqlalchemy.exc import IntegrityError
 
 from broadcast.models import AirSession, SessionState
 from console import flow, realtime
+from console.call_actions import OPEN
 from console.commands import LINE_SERVER_ROOM
-from console.models import Call, CallState, Channel, Line, Recording
+from console.models import Call, Channel, Line, Recording
 from core.db import utcnow
 from core.extensions import db
 from telephony.protocol import (
@@ -98,7 +99,7 @@ class LineServerNamespace(Namespace):
                 Call.channel == Channel.PHONE,
                 Call.external_id.is_not(None),
                 Call.hangup_reason.is_(None),
-                Call.state.not_in([CallState.DONE, CallState.ABANDONED]),
+                Call.state.in_(OPEN),
             )
         )
         for call in lost:

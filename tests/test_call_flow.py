@@ -38,6 +38,7 @@ ROUTE_TO: dict[CallState, list[str]] = {
     CallState.SCREENING: ["pickup"],
     CallState.READY: ["pickup", "ready"],
     CallState.ON_AIR: ["pickup", "ready", "air"],
+    CallState.AFTER_AIR: ["pickup", "ready", "air", "end-air"],
     CallState.DONE: ["finish"],
     CallState.ABANDONED: [],
 }
@@ -219,6 +220,7 @@ def test_a_hang_up_ends_an_open_call_and_leaves_a_finished_one(
     after = producer.get(f"/api/calls/{before['id']}").json
     expected = {
         CallState.ON_AIR: "done",
+        CallState.AFTER_AIR: "done",
         CallState.DONE: "done",
         CallState.ABANDONED: "abandoned",
     }.get(state, "abandoned")
@@ -227,7 +229,7 @@ def test_a_hang_up_ends_an_open_call_and_leaves_a_finished_one(
         assert after == before
     else:
         assert after["hangup_reason"] == "hangup"
-        assert (after["air_ended_at"] is not None) == (state == CallState.ON_AIR)
+        assert (after["air_ended_at"] is not None) == (state in (CallState.ON_AIR, CallState.AFTER_AIR))
 
 
 def test_host_takes_a_ready_caller_on_air(app: Flask, live: SimpleNamespace, as_user: AsUser) -> None:
@@ -248,7 +250,7 @@ def test_end_air_takes_one_caller_off_air(app: Flask, live: SimpleNamespace, as_
     response = do(host, first["id"], "end-air")
 
     assert response.status_code == 200
-    assert response.json["state"] == "done"
+    assert response.json["state"] == "after_air"
     assert response.json["air_ended_at"] is not None
     assert host.get(f"/api/calls/{second['id']}").json["state"] == "on_air"
 
@@ -275,7 +277,7 @@ def test_end_segment_takes_everyone_off_air(app: Flask, live: SimpleNamespace, a
 
     assert response.status_code == 200
     assert sorted(c["id"] for c in response.json["items"]) == sorted(on_air)
-    assert all(producer.get(f"/api/calls/{i}").json["state"] == "done" for i in on_air)
+    assert all(producer.get(f"/api/calls/{i}").json["state"] == "after_air" for i in on_air)
     assert producer.get(f"/api/calls/{waiting}").json["state"] == "ready"
 
 

@@ -79,8 +79,17 @@ function onAirCard(call) {
   return el("article", { class: "onair-card", dataset: { callId: call.id } },
     el("div", { class: "onair-timer" }, el("span", { class: "live-dot" }), el("span", { dataset: { since: call.aired_at } })),
     el("div", { class: "onair-body" }, cardBody(call)),
-    seat.may(call, "end-air") &&
-      el("button", { type: "button", "data-action": "end-air", onclick: () => endAir(call.id) }, t("end_air")),
+    el("div", { class: "onair-actions" },
+      // Ending the segment sends the caller back to the producer, who asks the satisfaction with
+      // the answer; hanging up is the host's other choice.
+      seat.may(call, "end-air") && el("button", {
+        type: "button", "data-action": "end-air", title: t("end_air_title"),
+        onclick: () => act(call.id, "end-air"),
+      }, t("end_air")),
+      seat.may(call, "end-air-hang-up") && el("button", {
+        type: "button", "data-action": "end-air-hang-up", onclick: () => act(call.id, "end-air-hang-up"),
+      }, t("end_air_hang_up")),
+    ),
   );
 }
 
@@ -255,8 +264,8 @@ function air(id) {
   run("POST", `/api/calls/${id}/air`);
 }
 
-function endAir(id) {
-  run("POST", `/api/calls/${id}/end-air`);
+function act(id, action) {
+  run("POST", `/api/calls/${id}/${action}`);
 }
 
 function showSummary(summary) {

@@ -3,7 +3,8 @@
 // show, guests, chat, block list); the Seat draws the phone lines. All state comes from the Seat
 // (Socket.IO); cards are saved field by field with the server's version check, and every keystroke
 // is kept in this browser (Drafts) until the server has it. The buttons that move a call are the
-// actions the server says the producer may take on it now (call.actions).
+// actions the server says the producer may take on it now (call.actions). A caller back from the air
+// (after air) heads the queue: the producer asks their satisfaction with the answer in one click.
 import { Chat, Drafts, PAGE, Seat, ShowControls, isTyping, summaryFigures } from "./seat.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -16,6 +17,8 @@ const CARD_FIELDS = PAGE.card_fields;
 const CATEGORIES = [...cardForm.querySelectorAll("[data-category]")].map((b) => b.dataset.category);
 // How the queue is grouped and ordered, from the server (what a producer may do is call.actions).
 const ACTIVE_STATES = PAGE.call_states.open;
+// Callers back from the air are held for the producer: they come first, before those still waiting.
+const QUEUE_ORDER = ["after_air", ...ACTIVE_STATES.filter((s) => s !== "after_air")];
 const FINISHED_STATES = PAGE.call_states.finished;
 const SAVE_DELAY_MS = 400;
 const RETRY_DELAY_MS = 3000;
@@ -409,10 +412,59 @@ function renderActions(call) {
     block: Boolean(call.caller_number) && !blocked,
   };
   for (const action of call.actions || []) enabled[action] = live;
+  // After air the producer picks the caller up again on the same key; the card stays after air.
+  const afterAir = call.state === "after_air";
+  $('.card-actions [data-action="pickup"]').hidden = afterAir;
+  $('.card-actions [data-action="pickup-after-air"]').hidden = !afterAir;
   document.querySelectorAll(".card-actions [data-action]").forEach((b) => { b.disabled = !enabled[b.dataset.action]; });
   $(".card-actions").classList.toggle("urgent", call.urgency !== "normal");
   $("#transfer-three-way").disabled = !enabled.transfer;
   $("#not-live-note").hidden = live || isClosed(call);
+}
+
+// --- after air: the caller's satisfaction with the on-air answer ---------------------------------------
+
+const afterAirPanel = $("#after-air");
+afterAirPanel.querySelectorAll("[data-satisfaction]").forEach((button) => {
+  button.textContent = Hotline.label("Satisfaction", button.dataset.satisfaction);
+  button.addEventListener("click", () => recordSatisfaction(button.dataset.satisfaction));
+});
+
+// Shown for every aired call, so that a satisfaction asked late (or a wrong click) is set right too.
+function renderAfterAir(call) {
+  afterAirPanel.hidden = !call.aired_at;
+  if (!call.aired_at) return;
+  const record = call.air_record;
+  fill(afterAirPanel.querySelector(".on-air-answer"),
+    record && record.answer
+      ? [el("strong", {}, t("after_air.answer") + ": "), record.answer]
+      : el("span", { class: "muted" }, t("after_air.no_answer")));
+  afterAirPanel.querySelectorAll("[data-satisfaction]").forEach((button) => {
+    button.setAttribute("aria-pressed", String(Boolean(record) && button.dataset.satisfaction === record.satisfaction));
+  });
+}
+
+// One click records it in the clerk's record of the call, which the unit's score counts; the
+// record's version keeps a clerk's edit made meanwhile from being overwritten unseen.
+async function recordSatisfaction(value) {
+  const call = ui.openId && seat.calls.get(ui.openId);
+  if (!call || !call.aired_at) return;
+  const body = { satisfaction: value };
+  if (call.air_record) body.version = call.air_record.version;
+  try {
+    const record = await Hotline.api("PUT", `/api/calls/${call.id}/record`, body);
+    const known = seat.calls.get(call.id);
+    if (!known.air_record || known.air_record.version < record.version) known.air_record = record;
+    Hotline.toast(t("after_air.recorded"), "ok");
+    render();
+  } catch (err) {
+    Hotline.toast(err.message, "error");
+  }
+}
+
+function pickupAction() {
+  const call = ui.openId && seat.calls.get(ui.openId);
+  return call && call.state === "after_air" ? "pickup-after-air" : "pickup";
 }
 
 // --- actions -----------------------------------------------------------------------------------------
@@ -492,7 +544,7 @@ function callerNumber(call) {
 }
 
 function activeCalls() {
-  const order = (c) => ACTIVE_STATES.indexOf(c.state);
+  const order = (c) => QUEUE_ORDER.indexOf(c.state);
   const within = (a, b) => (a.state === "ready" ? (a.queue_rank || 0) - (b.queue_rank || 0) : Date.parse(a.arrived_at) - Date.parse(b.arrived_at));
   return seat.callsIn(...ACTIVE_STATES).sort((a, b) => order(a) - order(b) || within(a, b));
 }
@@ -658,7 +710,7 @@ const KEYS = {
   j: () => moveSelection(1), arrowdown: () => moveSelection(1),
   k: () => moveSelection(-1), arrowup: () => moveSelection(-1),
   enter: () => { if (ui.selectedId && seat.calls.has(ui.selectedId)) openCard(ui.selectedId); },
-  p: () => act("pickup"), h: () => act("hold"), r: () => act("ready"), f: () => act("finish"),
+  p: () => act(pickupAction()), h: () => act("hold"), r: () => act("ready"), f: () => act("finish"),
   n: () => toggleNewCall(true),
   e: () => { if (ui.openId) input("caller_name").focus(); },
 };
@@ -696,6 +748,7 @@ function render() {
   if (call) {
     renderCardHead(call);
     renderActions(call);
+    renderAfterAir(call);
     renderCardState();
     seat.renderRecordings($("#card-recordings"), call);
   }

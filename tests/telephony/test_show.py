@@ -82,9 +82,13 @@ def test_two_callers_on_air_reach_the_studio_and_the_segment_is_recorded(
     ended = show.producer.post(f"{show.console.url}/api/sessions/{show.session_id}/end-segment", timeout=10)
     assert ended.status_code == 200
     seconds = time.monotonic() - aired
-    for caller in callers:
-        assert caller.wait(timeout=10) == 0  # dropped politely (BYE)
     assert studio.wait(timeout=10) == 0  # nobody on air: the studio leg is released
+    # Back to the producer, held (after air); finished, each is dropped politely (BYE).
+    wait_for("both lines on hold", lambda: all(_line(seat, card)["state"] == "held" for card in cards))
+    for card, caller in zip(cards, callers, strict=True):
+        assert caller.process.poll() is None
+        assert show.act(card["id"], "finish").status_code == 200
+        assert caller.wait(timeout=10) == 0
     for card in cards:
         listed = wait_for("the recording on the card", lambda c=card: seat.calls[c["id"]].get("recordings"))
         assert len(listed) == 1
@@ -95,6 +99,48 @@ def test_two_callers_on_air_reach_the_studio_and_the_segment_is_recorded(
             length = wav.getnframes() / wav.getframerate()
         assert seconds - 1.5 < length < seconds + 1.0
         assert _rms(path) > 0.01
+
+
+def test_a_caller_whose_segment_ends_is_held_for_the_producer_not_hung_up(
+    show: Show,
+    seat: Seat,
+    line_server_factory: Callable[..., LineServer],
+    sipp: SippFactory,
+    producer_phone: Callable[[str], None],
+) -> None:
+    studio, phone = sipp.phone(), sipp.phone()
+    server = line_server_factory(studio=uri(studio, "studio"))
+    producer_phone(uri(phone, "201"))
+    caller = sipp.call(server.port, "13800000701", hold_ms=30000)
+    card = wait_for("the card", lambda: show.call_by_number(seat, "13800000701"))
+    written = show.producer.patch(
+        f"{show.console.url}/api/calls/{card['id']}",
+        json={"version": card["version"], "changes": {"subject": "法律援助申请条件"}},
+        timeout=10,
+    )
+    assert written.status_code == 200, written.text
+    for action in ("ready", "air"):
+        answer = show.act(card["id"], action)
+        assert answer.status_code == 200, answer.text
+    wait_for("the caller's voice in the studio", lambda: studio.rtp is not None and studio.rtp.loud > 25)
+
+    assert show.act(card["id"], "end-air").status_code == 200
+
+    wait_for("the line on hold", lambda: _line(seat, card)["state"] == "held")
+    assert studio.wait(timeout=10) == 0  # off the air: the studio leg is released
+    assert seat.calls[card["id"]]["state"] == "after_air"
+    heard = caller.rtp.loud
+    wait_for("hold audio for the caller", lambda: caller.rtp.loud > heard + 25)
+    assert caller.process.poll() is None  # still on the line
+    # The producer picks the caller up again on their own phone, and lets them go once asked.
+    assert show.act(card["id"], "pickup-after-air").status_code == 200
+    wait_for("the line with the producer", lambda: _line(seat, card)["state"] == "with_producer")
+    assert phone.rtp is not None
+    wait_for("the caller's voice on the producer's phone", lambda: phone.rtp.loud > 25)
+    assert seat.calls[card["id"]]["state"] == "after_air"
+    assert show.act(card["id"], "finish").status_code == 200
+    assert caller.wait(timeout=10) == 0
+    wait_for("the card done", lambda: seat.calls[card["id"]]["state"] == "done")
 
 
 @pytest.mark.parametrize("three_way", [False, True], ids=["blind", "three_way"])
