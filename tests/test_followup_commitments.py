@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -313,3 +313,13 @@ def test_the_weekly_look_back_still_confirms_a_commitment(
     assert get_case(app, case_id).commitment_open is False
     with app.app_context():
         assert db.session.get(Case, case_id) is not None
+
+
+def test_a_servers_day_is_pinned_by_its_today_setting(app: Flask) -> None:
+    """What the browser test of deadlines runs its server with (HOTLINE_TODAY)."""
+    app.config["TODAY"] = "2026-12-10"
+    with app.app_context():
+        assert clock.today() == date(2026, 12, 10)
+    app.config["TODAY"] = ""
+    with app.app_context():
+        assert clock.today() == clock.local_date(datetime.now(UTC))

@@ -187,6 +187,10 @@
       event.preventDefault();
       const note = form.elements.note.value;
       if (event.submitter && event.submitter.value === "reject") {
+        if (note.trim().length < 2) {
+          fill(formError(form), t("case.reject_needs_reason"));
+          return;
+        }
         act("reject_kept", { report_id: r.id, reason: note }, form);
       } else {
         act("confirm_kept", { report_id: r.id, note }, form);
