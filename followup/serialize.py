@@ -142,12 +142,11 @@ def case_json(case: Case, viewer: User) -> dict[str, Any]:
                 "due": _iso(case.commitment_due),
                 "how": case.commitment_how,
                 "fulfilled_on": _iso(case.commitment_fulfilled_on),
-                "deadline": data["commitment_deadline"],
-                "deadline_label": data["commitment_deadline_label"],
-                "reports": [commitment_report_json(r) for r in case.commitment_reports],
             }
             if case.commitment_what
             else None,
+            # The unit's reports that the commitment is kept, with their evidence and decisions.
+            "commitment_reports": [commitment_report_json(r) for r in case.commitment_reports],
             "first_unit": case.first_unit.name,
             "section_id": case.section_id,
             "answered_at": _iso(case.answered_at),

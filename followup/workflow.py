@@ -225,7 +225,7 @@ class Action:
     needs: type[_Input]
     apply: Callable[[Case, User | None, Any, DeadlinePolicy], CaseState | None]
     target: CaseState | None = None  # the usual target, for the desks' buttons; apply decides
-    per_item: bool = False  # acts on one callback, extension or notice of the case, not on the case
+    per_item: bool = False  # acts on one callback, extension, notice or report of the case, not on the case
     # Offered as a button only when this holds as well as the state (apply refuses it otherwise).
     offered: Callable[[Case], bool] | None = None
 

@@ -87,7 +87,7 @@ def actions(client: FlaskClient, case_id: int) -> list[str]:
 
 
 def pending_report(client: FlaskClient, case_id: int) -> dict[str, Any]:
-    reports = client.get(f"/api/cases/{case_id}").json["commitment"]["reports"]
+    reports = client.get(f"/api/cases/{case_id}").json["commitment_reports"]
     return next(r for r in reports if r["state"] == "pending")
 
 
@@ -145,7 +145,7 @@ def test_the_case_page_shows_the_commitments_deadline(
     today(date(2026, 12, 10))
     case = as_user("handler").get(f"/api/cases/{case_id}").json
     assert case["commitment"]["due"] == PROMISED.isoformat()
-    assert case["commitment"]["deadline"] == "overdue"
+    assert case["commitment_deadline"] == "overdue"
     page = as_user("handler").get(f"/followup/cases/{case_id}").get_data(as_text=True)
     assert '"commitment_deadline": "overdue"' in page
 
@@ -218,7 +218,7 @@ def test_the_unit_reports_the_commitment_kept_and_the_office_confirms_then_the_c
     response = post_action(office, case_id, "confirm_kept", {"report_id": report["id"], "note": "照片属实"})
     assert response.status_code == 200, response.json
     assert response.json["commitment"]["fulfilled_on"] == "2026-12-08"  # kept when the unit did it
-    assert response.json["commitment"]["deadline"] == "met"
+    assert response.json["commitment_deadline"] == "met"
     assert [e["action"] for e in response.json["events"]][-2:] == ["report_kept", "confirm_kept"]
 
     response = post_action(office, case_id, "settle", {})
@@ -239,7 +239,7 @@ def test_the_office_rejects_a_report_with_a_reason_and_the_unit_reports_again(
     response = post_action(office, case_id, "reject_kept", reject)
     assert response.status_code == 200, response.json
     assert response.json["commitment_open"] is True
-    assert response.json["commitment"]["reports"][0]["state"] == "rejected"
+    assert response.json["commitment_reports"][0]["state"] == "rejected"
     assert response.json["events"][-1]["note"] == "照片看不出已清运"
     assert "report_kept" in actions(as_user("handler"), case_id)
     assert report_kept(as_user, case_id).status_code == 200
@@ -309,7 +309,7 @@ def test_the_weekly_look_back_still_confirms_a_commitment(
     response = post_action(as_user("callback"), case_id, "callback", body)
     assert response.status_code == 200, response.json
     assert response.json["commitment"]["fulfilled_on"] == "2026-12-06"  # the report's day
-    assert response.json["commitment"]["reports"][0]["state"] == "confirmed"
+    assert response.json["commitment_reports"][0]["state"] == "confirmed"
     assert get_case(app, case_id).commitment_open is False
     with app.app_context():
         assert db.session.get(Case, case_id) is not None

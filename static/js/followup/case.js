@@ -146,7 +146,7 @@
           [t("case.commitment_how"), c.how],
           [t("case.commitment_fulfilled"), c.fulfilled_on ? day(c.fulfilled_on) : t("case.not_yet")],
         ]),
-        c.reports.map(reportItem))
+        kase.commitment_reports.map(reportItem))
       : null;
     fill($("matter-body"),
       who,
