@@ -98,7 +98,7 @@ def run_daily(today: date) -> dict[str, int]:
     case_ids = list(db.session.scalars(select(Case.id).where(chased).order_by(Case.id)))
     for case_id in case_ids:
         case = db.session.get(Case, case_id)
-        if case is None or not (case.state in UNIT_OWES or case.state in workflow.COMMITMENT_STATES):
+        if case is None or case.state not in workflow.COMMITMENT_STATES:  # UNIT_OWES is within it
             continue
         try:
             done = _chase(case, today)
