@@ -56,6 +56,8 @@ def load(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         # Photos and documents sent with a unit's reply.
         ATTACHMENTS_DIR=_env("ATTACHMENTS", str(instance / "attachments")),
         TIMEZONE=_env("TIMEZONE", "Asia/Shanghai"),
+        # The station's day pinned (YYYY-MM-DD), for a rehearsal or a browser test of deadlines.
+        TODAY=_env("TODAY", ""),
         BABEL_DEFAULT_LOCALE="zh_CN",
         BABEL_DEFAULT_TIMEZONE=_env("TIMEZONE", "Asia/Shanghai"),
         LANGUAGES={"zh_CN": "中文", "en": "English"},

@@ -2,7 +2,8 @@
 a case received at 07:30 in Beijing is received that day, not the day before.
 
 Every module asks ``clock.today()`` / ``clock.local_date()`` (never ``date.today()``, the
-machine's date, often UTC) so the day is the station's and tests can move the clock."""
+machine's date, often UTC) so the day is the station's and tests can move the clock: a test in
+process replaces ``today``; a whole server's day is pinned with the TODAY setting (HOTLINE_TODAY)."""
 
 from __future__ import annotations
 
@@ -26,4 +27,5 @@ def local_date(moment: datetime) -> date:
 
 
 def today() -> date:
-    return local_date(utcnow())
+    pinned = current_app.config.get("TODAY") if has_app_context() else ""
+    return date.fromisoformat(pinned) if pinned else local_date(utcnow())

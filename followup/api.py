@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from broadcast.models import Programme
 from console.models import Call
@@ -30,7 +31,7 @@ from followup.models import OPEN_STATES, UNIT_WORKING, Attachment, Callback, Cas
 from followup.policy import policy_for, save_policy
 from followup.queries import apply_filter, filter_from_args, visible_cases, with_row_data
 from followup.serialize import attachment_json, callback_json, case_json, case_row
-from followup.workflow import UNIT, may_see, perform
+from followup.workflow import COMMITMENT_STATES, UNIT, may_report_kept, may_see, perform
 
 bp = Blueprint("followup_api", __name__)
 
@@ -82,13 +83,18 @@ def act(case_id: int, name: str) -> Any:
 @bp.post("/api/cases/<int:case_id>/attachments")
 @requires()
 def upload_attachment(case_id: int) -> Any:
-    """A photo or document for the reply being drafted; it joins the reply when that is sent."""
+    """A photo or document for the reply being drafted, or as evidence that the on-air commitment
+    is kept; it joins the reply, or the report, when that is sent."""
     case = _visible_case(case_id)
     if current_user.role not in UNIT or current_user.unit_id != case.unit_id:
         raise ApiError(403, "forbidden", _("Only the handling unit may do this."))
-    if case.state not in UNIT_WORKING:
+    if case.state not in UNIT_WORKING and not (case.state in COMMITMENT_STATES and may_report_kept(case)):
         raise ApiError(409, "illegal_transition", _("Attachments are added while the reply is drafted."))
-    upload = request.files.get("file")
+    try:
+        upload = request.files.get("file")
+    except RequestEntityTooLarge:
+        limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        raise invalid("file", _("The file is too large: %(mb)s MB at most.", mb=limit)) from None
     if upload is None or not upload.filename:
         raise invalid("file", _("Choose a file."))
     content_type = upload.mimetype or mimetypes.guess_type(upload.filename)[0] or ""

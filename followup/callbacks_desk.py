@@ -77,4 +77,6 @@ def page_strings() -> dict[str, str]:
         "cb.done.not_yet": _("Commitment not yet kept: the next look-back is in a week."),
         "cb.done.not_reached": _("Not reached: the callback stays due."),
         "cb.count": _("%(n)s due"),
+        "cb.commitment_kept": _("Commitment kept (confirmed by the citizen)"),
+        "cb.done.commitment_confirmed": _("The citizen confirmed the on-air commitment kept."),
     }

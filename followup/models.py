@@ -1,6 +1,7 @@
 """What a follow-up case is made of: the case itself, its append-only history, replies with their
-attachments, callbacks, extension requests, reminders and supervision notices, the notices sent,
-and each programme's deadline policy."""
+attachments, the unit's reports that an on-air commitment is kept (with their evidence), callbacks,
+extension requests, reminders and supervision notices, the notices sent, and each programme's
+deadline policy."""
 
 from __future__ import annotations
 
@@ -73,6 +74,12 @@ class ExtensionState(enum.StrEnum):
     REFUSED = "refused"
 
 
+class ReportState(enum.StrEnum):
+    PENDING = "pending"  # the unit says the commitment is kept; the office has not decided
+    CONFIRMED = "confirmed"  # by the office, the citizen at a callback or a look-back
+    REJECTED = "rejected"  # the office says not kept (yet), and why: back to the unit
+
+
 class NoticeKind(enum.StrEnum):
     REMINDER = "reminder"  # 催办
     SUPERVISION = "supervision"  # 督办: a formal notice, numbered
@@ -118,6 +125,14 @@ register(
         ExtensionState.PENDING: _l("Pending"),
         ExtensionState.APPROVED: _l("Approved"),
         ExtensionState.REFUSED: _l("Refused"),
+    },
+)
+register(
+    ReportState,
+    {
+        ReportState.PENDING: _l("Waiting for confirmation"),
+        ReportState.CONFIRMED: _l("Confirmed"),
+        ReportState.REJECTED: _l("Rejected"),
     },
 )
 register(
@@ -224,6 +239,9 @@ class Case(db.Model):
     callbacks: Mapped[list[Callback]] = relationship(back_populates="case", order_by="Callback.due_on")
     extensions: Mapped[list[Extension]] = relationship(back_populates="case", order_by="Extension.id")
     notices: Mapped[list[Notice]] = relationship(back_populates="case", order_by="Notice.id")
+    commitment_reports: Mapped[list[CommitmentReport]] = relationship(
+        back_populates="case", order_by="CommitmentReport.id"
+    )
 
     @property
     def is_open(self) -> bool:
@@ -335,7 +353,38 @@ class Attachment(db.Model):
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    # Evidence that an on-air commitment is kept, instead of a reply's.
+    commitment_report_id: Mapped[int | None] = mapped_column(ForeignKey("commitment_reports.id"), index=True)
+
     reply: Mapped[Reply | None] = relationship(back_populates="attachments")
+    commitment_report: Mapped[CommitmentReport | None] = relationship(back_populates="attachments")
+
+
+class CommitmentReport(db.Model):
+    """The unit's word that the on-air commitment is kept: what was done, with photos or documents
+    as evidence. The office confirms or rejects it; a callback or look-back with the citizen may
+    confirm it too. The commitment counts as kept on the day the unit reported it."""
+
+    __tablename__ = "commitment_reports"
+    noun: ClassVar[Any] = _l("Report that the commitment is kept")  # what a 404 names
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    state: Mapped[ReportState] = mapped_column(EnumText(ReportState), default=ReportState.PENDING)
+    reported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reported_on: Mapped[date] = mapped_column(Date)  # the station's day: the commitment's kept-on date
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the citizen's word
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+
+    case: Mapped[Case] = relationship(back_populates="commitment_reports")
+    reported_by: Mapped[User] = relationship(foreign_keys=[reported_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="commitment_report", order_by="Attachment.id"
+    )
 
 
 class Callback(db.Model):

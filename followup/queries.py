@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
 from core import clock
 from core.accounts import STAFF_ROLES, UNIT_ROLES, User
@@ -59,6 +59,7 @@ def with_row_data(query: Select[tuple[Case]]) -> Select[tuple[Case]]:
         selectinload(Case.duplicate_of),
         selectinload(Case.extensions),
         selectinload(Case.notices),
+        selectinload(Case.commitment_reports),
     )
 
 
@@ -79,13 +80,29 @@ def apply_filter(query: Select[tuple[Case]], f: CaseFilter, today: date | None =
     if f.q:
         like = f"%{f.q}%"
         query = query.where(or_(Case.number.like(like), Case.subject.like(like), Case.details.like(like)))
+    # A deadline filter finds a case by the policy's deadline or by its open on-air commitment's.
     waiting = Case.state.in_(UNANSWERED_STATES)
+    promised = and_(
+        Case.state.in_(OPEN_STATES),
+        Case.commitment_what != "",
+        Case.commitment_due.is_not(None),
+        Case.commitment_fulfilled_on.is_(None),
+    )
     if f.due == "overdue":
-        query = query.where(waiting, Case.due_on < today)
+        query = query.where(
+            or_(and_(waiting, Case.due_on < today), and_(promised, Case.commitment_due < today))
+        )
     elif f.due == "due_today":
-        query = query.where(waiting, Case.due_on == today)
+        query = query.where(
+            or_(and_(waiting, Case.due_on == today), and_(promised, Case.commitment_due == today))
+        )
     elif f.due == "due_soon":
-        query = query.where(waiting, Case.due_on >= today, _due_soon(today))
+        query = query.where(
+            or_(
+                and_(waiting, Case.due_on >= today, _due_soon(today, Case.due_on)),
+                and_(promised, Case.commitment_due >= today, _due_soon(today, Case.commitment_due)),
+            )
+        )
     elif f.due == "open":
         query = query.where(Case.state.in_(OPEN_STATES))
     elif f.due == "closed":
@@ -93,18 +110,19 @@ def apply_filter(query: Select[tuple[Case]], f: CaseFilter, today: date | None =
     return query.order_by(Case.due_on, Case.id)
 
 
-def _due_soon(today: date) -> ColumnElement[bool]:
-    """Due within the programme's own due-soon days, as the deadline badges count it."""
+def _due_soon(today: date, due: InstrumentedAttribute[date]) -> ColumnElement[bool]:
+    """``due`` (a date column) within the programme's own due-soon days, as the deadline badges
+    count it."""
     default = today + timedelta(days=DeadlinePolicy().due_soon_days)
     own = {
         record.programme_id: today + timedelta(days=DeadlinePolicy.model_validate(record.rules).due_soon_days)
         for record in db.session.scalars(select(DeadlinePolicyRecord))
     }
     if not own:
-        return Case.due_on <= default
+        return due <= default
     return or_(
-        *(and_(Case.programme_id == pid, Case.due_on <= soon) for pid, soon in own.items()),
-        and_(Case.programme_id.not_in(own), Case.due_on <= default),
+        *(and_(Case.programme_id == pid, due <= soon) for pid, soon in own.items()),
+        and_(Case.programme_id.not_in(own), due <= default),
     )
 
 

@@ -9,7 +9,8 @@ anything twice:
 - recomputes the due dates that were counted Monday to Friday because the holiday calendar of
   their year was not yet published, once the library knows that year;
 - reminds (催办) every case its unit still owes an answer on that is overdue, due soon or stuck
-  (no history line but look-backs scheduled for ``STUCK_DAYS`` days), at most once a case a day,
+  (no history line but look-backs scheduled for ``STUCK_DAYS`` days), and every case whose on-air
+  commitment is overdue or due soon and not kept (answered or not), at most once a case a day,
   saying why;
 - escalates to a formal supervision notice (督办) an overdue case that had two reminders and no
   progress since, once.
@@ -38,7 +39,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from broadcast.models import AirSession, SessionState
@@ -87,10 +88,17 @@ def run_daily(today: date) -> dict[str, int]:
         "recomputed": recompute_fallback_dues(),
     }
     counts |= {"reminders": 0, "supervisions": 0, "failed": 0}
-    case_ids = list(db.session.scalars(select(Case.id).where(Case.state.in_(UNIT_OWES)).order_by(Case.id)))
+    promised = and_(
+        Case.state.in_(workflow.COMMITMENT_STATES),
+        Case.commitment_what != "",
+        Case.commitment_due.is_not(None),
+        Case.commitment_fulfilled_on.is_(None),
+    )
+    chased = or_(Case.state.in_(UNIT_OWES), promised)
+    case_ids = list(db.session.scalars(select(Case.id).where(chased).order_by(Case.id)))
     for case_id in case_ids:
         case = db.session.get(Case, case_id)
-        if case is None or case.state not in UNIT_OWES:
+        if case is None or case.state not in workflow.COMMITMENT_STATES:  # UNIT_OWES is within it
             continue
         try:
             done = _chase(case, today)
@@ -127,7 +135,9 @@ def join_sentences(sentences: list[str]) -> str:
 
 def reminder_reasons(case: Case, today: date, policy: DeadlinePolicy) -> list[str]:
     """Why the unit is reminded today, in words (empty: it need not be)."""
-    reasons = []
+    reasons = commitment_reasons(case, today, policy)
+    if case.state not in UNIT_OWES:
+        return reasons  # the citizen has the answer: only the commitment is still owed
     due = case.due_on.isoformat()
     if today > case.due_on:
         days = (today - case.due_on).days
@@ -147,6 +157,28 @@ def reminder_reasons(case: Case, today: date, policy: DeadlinePolicy) -> list[st
     if idle >= STUCK_DAYS:
         reasons.append(ngettext("No progress for %(num)d day.", "No progress for %(num)d days.", idle))
     return reasons
+
+
+def commitment_reasons(case: Case, today: date, policy: DeadlinePolicy) -> list[str]:
+    """The on-air commitment's part of a reminder: overdue, due today or due soon, not kept."""
+    if not case.commitment_open or case.commitment_due is None:
+        return []
+    due = case.commitment_due.isoformat()
+    if today > case.commitment_due:
+        days = (today - case.commitment_due).days
+        return [
+            ngettext(
+                "The on-air commitment is overdue by %(num)d day (promised for %(due)s).",
+                "The on-air commitment is overdue by %(num)d days (promised for %(due)s).",
+                days,
+                due=due,
+            )
+        ]
+    if today == case.commitment_due:
+        return [_("The on-air commitment is due today (%(due)s).", due=due)]
+    if (case.commitment_due - today).days <= policy.due_soon_days:
+        return [_("The on-air commitment is due on %(due)s.", due=due)]
+    return []
 
 
 def last_event_at(case: Case) -> datetime:
@@ -174,7 +206,7 @@ def notices_since_progress(case: Case) -> list[Notice]:
 
 def needs_supervision(case: Case, today: date) -> bool:
     """Overdue, reminded twice with no progress since, and not yet under supervision for it."""
-    if today <= case.due_on:
+    if case.state not in UNIT_OWES or today <= case.due_on:
         return False
     notices = notices_since_progress(case)
     reminders = sum(1 for n in notices if n.kind == NoticeKind.REMINDER)

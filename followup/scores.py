@@ -24,6 +24,11 @@ percentage and anyone can check it. What each counts (all dates are station-loca
 - satisfaction with on-air answers (现场答复满意率): of the aired calls of the unit's sessions in
   the period whose satisfaction the clerk recorded, the satisfied and basically satisfied.
 
+Beside them, not weighed in the composite (seed 002 names no weight for them), the on-air
+commitments of those cases that have a date: how many are due soon (or today) and how many overdue
+today, not kept; and commitments kept on time: kept on or before their date, over those kept plus
+those overdue today and not kept (as the on-time resolution rate counts).
+
 The composite (0–100) weighs them 10, 10, 25, 25, 20, 10; a measure without data (nothing to count)
 gives its weight to the others in proportion. A unit with fewer cases than ``min_cases`` in the
 period is listed, not ranked. Units with equal composite (to one decimal, as shown) share a rank.
@@ -43,6 +48,7 @@ from console.models import AirRecord, Call
 from core import clock
 from core.extensions import db
 from core.matter import Satisfaction
+from followup.deadlines import DeadlineStatus
 from followup.models import (
     NOT_THE_UNITS,
     UNIT_OWES,
@@ -54,6 +60,7 @@ from followup.models import (
     NoticeKind,
 )
 from followup.policy import policy_for
+from followup.serialize import commitment_deadline
 
 DEFAULT_MIN_CASES = 3
 
@@ -69,6 +76,7 @@ WEIGHTS: dict[str, int] = {
 # Cases that are not (or no longer) the unit's to handle.
 HELD = frozenset({SessionState.LIVE, SessionState.ENDED})
 CONTENT = frozenset({Satisfaction.SATISFIED, Satisfaction.BASIC})
+SOON = frozenset({DeadlineStatus.DUE_SOON, DeadlineStatus.DUE_TODAY})
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,9 @@ class UnitScore:
     supervision_notices: int = 0
     handling_satisfaction: dict[str, int] = field(default_factory=dict)  # satisfied/basic/unsatisfied
     on_air_satisfaction: dict[str, int] = field(default_factory=dict)
+    commitments_due_soon: int = 0  # on-air commitments due soon or today, not kept
+    commitments_overdue: int = 0  # past their date, not kept
+    commitments_kept_on_time: Measure = Measure("commitments_kept_on_time", 0, 0, 0)  # not weighed
     enough_cases: bool = True  # at least the minimum number of cases to be ranked
     rank: int | None = None  # set by ranking(); None: not ranked
 
@@ -251,6 +262,10 @@ def _score(
         "handling_satisfaction": (_content(satisfactions), sum(satisfactions.values())),
         "on_air_satisfaction": (_content(on_air), sum(on_air.values())),
     }
+    promised = [commitment_deadline(c, today) for c in cases]
+    kept = [c for c in cases if c.commitment_due and c.commitment_fulfilled_on]
+    overdue_commitments = promised.count(DeadlineStatus.OVERDUE)
+    kept_on_time = sum(1 for c in kept if c.commitment_fulfilled_on <= c.commitment_due)  # type: ignore[operator]
     return UnitScore(
         unit_id=unit.id,
         unit_name=unit.name,
@@ -262,6 +277,11 @@ def _score(
         redone=sum(1 for c in cases if c.redo_count > 0),
         no_contact=sum(1 for c in cases if c.no_contact_count > 0),
         supervision_notices=supervision_notices,
+        commitments_due_soon=sum(1 for p in promised if p in SOON),
+        commitments_overdue=overdue_commitments,
+        commitments_kept_on_time=Measure(
+            "commitments_kept_on_time", kept_on_time, len(kept) + overdue_commitments, 0
+        ),
         handling_satisfaction=_three(satisfactions),
         on_air_satisfaction=_three(on_air),
         enough_cases=len(cases) >= min_cases,

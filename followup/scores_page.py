@@ -127,6 +127,15 @@ def score_json(score: UnitScore, own_unit_id: int | None) -> dict[str, Any]:
         "redone": score.redone,
         "no_contact": score.no_contact,
         "supervision_notices": score.supervision_notices,
+        "commitments": {
+            "due_soon": score.commitments_due_soon,
+            "overdue": score.commitments_overdue,
+            "kept_on_time": {
+                "numerator": score.commitments_kept_on_time.numerator,
+                "denominator": score.commitments_kept_on_time.denominator,
+                "rate": None if (rate := score.commitments_kept_on_time.rate) is None else round(rate, 4),
+            },
+        },
         "handling_satisfaction": score.handling_satisfaction,
         "on_air_satisfaction": score.on_air_satisfaction,
     }

@@ -1,5 +1,6 @@
 """Cases as JSON for the desks: a row for lists, the whole case for its page. Labels travel
-with the values, so every desk shows the same words and the deadline state computed here."""
+with the values, so every desk shows the same words and the deadline states computed here: the
+policy's deadline and, beside it, the date an official committed to on air."""
 
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ from followup.models import (
     Case,
     CaseEvent,
     CaseState,
+    CommitmentReport,
     Extension,
     Notice,
     Reply,
+    ReportState,
 )
 from followup.policy import policy_for
 from followup.workflow import ACTIONS, available, publishable, published
@@ -46,8 +49,40 @@ def deadline(case: Case, today: date | None = None) -> DeadlineStatus:
     )
 
 
+def commitment_deadline(case: Case, today: date | None = None) -> DeadlineStatus | None:
+    """The on-air commitment's own deadline, in the same words as the policy's: open until kept
+    (a case merged away or settled without it, anonymous, stops it), then kept on time or late.
+    None: no commitment, or one without a date."""
+    if not case.commitment_what or case.commitment_due is None:
+        return None
+    closed_on = case.commitment_fulfilled_on
+    if closed_on is None and case.settled_at:
+        closed_on = clock.local_date(case.settled_at)
+    if closed_on is None and case.state == CaseState.MERGED:
+        closed_on = clock.local_date(case.updated_at)
+    return deadline_status(
+        case.commitment_due, today or clock.today(), closed_on, policy_for(case.programme_id).due_soon_days
+    )
+
+
+OPEN_DEADLINE = frozenset(
+    {DeadlineStatus.ON_TIME, DeadlineStatus.DUE_SOON, DeadlineStatus.DUE_TODAY, DeadlineStatus.OVERDUE}
+)
+
+
+def nearer_deadline(case: Case, status: DeadlineStatus, promised: DeadlineStatus | None) -> str:
+    """Which deadline the desks lead with: the commitment's while it runs and falls before the
+    policy's, or is the only one still running (the citizen answered, the commitment not kept)."""
+    if promised not in OPEN_DEADLINE or case.commitment_due is None:
+        return "policy"
+    if status not in OPEN_DEADLINE or case.commitment_due < case.due_on or promised == DeadlineStatus.OVERDUE:
+        return "commitment"
+    return "policy"
+
+
 def case_row(case: Case, today: date | None = None) -> dict[str, Any]:
     status = deadline(case, today)
+    promised = commitment_deadline(case, today)
     return {
         "id": case.id,
         "number": case.number,
@@ -77,6 +112,11 @@ def case_row(case: Case, today: date | None = None) -> dict[str, Any]:
         "satisfaction": case.satisfaction,
         "satisfaction_label": label(case.satisfaction),
         "commitment_open": case.commitment_open,
+        "commitment_due": _iso(case.commitment_due) if case.commitment_what else None,
+        "commitment_deadline": promised,
+        "commitment_deadline_label": label(promised) if promised else "",
+        "nearer_deadline": nearer_deadline(case, status, promised),
+        "commitment_reported": any(r.state == ReportState.PENDING for r in case.commitment_reports),
         "duplicate_of": case.duplicate_of.number if case.duplicate_of else None,
         "pending_extension": any(e.state == "pending" for e in case.extensions),
         "unseen_notices": sum(1 for n in case.notices if n.seen_at is None),
@@ -106,6 +146,8 @@ def case_json(case: Case, viewer: User) -> dict[str, Any]:
             }
             if case.commitment_what
             else None,
+            # The unit's reports that the commitment is kept, with their evidence and decisions.
+            "commitment_reports": [commitment_report_json(r) for r in case.commitment_reports],
             "first_unit": case.first_unit.name,
             "section_id": case.section_id,
             "answered_at": _iso(case.answered_at),
@@ -180,6 +222,22 @@ def attachment_json(attachment: Attachment) -> dict[str, Any]:
         "content_type": attachment.content_type,
         "size": attachment.size,
         "url": f"/api/attachments/{attachment.id}",
+    }
+
+
+def commitment_report_json(report: CommitmentReport) -> dict[str, Any]:
+    return {
+        "id": report.id,
+        "body": report.body,
+        "state": report.state,
+        "state_label": label(report.state),
+        "reported_by": report.reported_by.display_name,
+        "reported_at": _iso(report.reported_at),
+        "reported_on": _iso(report.reported_on),
+        "decided_by": report.decided_by.display_name if report.decided_by else None,
+        "decided_at": _iso(report.decided_at),
+        "decision_note": report.decision_note,
+        "attachments": [attachment_json(a) for a in report.attachments],
     }
 
 

@@ -7,6 +7,10 @@ acting (a unit acts only on its own cases), checks the state, validates the inpu
 change, writes one append-only history line, commits, then tells the desks. No route, page or
 job changes a case's state any other way, so no illegal jump is possible through any of them.
 
+An on-air commitment is kept in steps of their own: the unit reports it kept with what was done
+and its evidence, the office confirms the report or rejects it with a reason (back to the unit),
+or the citizen confirms it at the result callback or a look-back; only then does the case settle.
+
 What the application does by itself is in the table too, as system actions no person's role may
 take: making a case of a call, the line a merge leaves on the case merged into, a due date
 recounted once the holiday calendar is known, a weekly look-back scheduled, the call's on-air
@@ -56,11 +60,13 @@ from followup.models import (
     CaseAssist,
     CaseEvent,
     CaseState,
+    CommitmentReport,
     Extension,
     ExtensionState,
     Notice,
     NoticeKind,
     Reply,
+    ReportState,
 )
 from followup.policy import policy_for
 
@@ -75,6 +81,8 @@ NEW = None  # the state of a case being made
 PROCESS_CALLBACK_AFTER = timedelta(days=2)
 RESULT_CALLBACK_AFTER = timedelta(days=1)
 LOOKBACK_EVERY = timedelta(days=7)
+# The unit answers for its on-air commitment until it is kept, also once the citizen has the answer.
+COMMITMENT_STATES = OPEN_STATES - NOT_THE_UNITS
 
 
 # --- what each action needs ---------------------------------------------------------------------
@@ -144,7 +152,23 @@ class RecordCallback(_Input):
     contacted: bool | None = None
     fulfilled: bool | None = None
     satisfaction: Satisfaction | None = None
+    commitment_kept: bool | None = None  # result callback: the citizen confirms the commitment kept
     note: str = Field(default="", max_length=2000)
+
+
+class ReportKept(_Input):
+    body: str = Field(min_length=2, max_length=4000)  # what was done, when, with what result
+    attachment_ids: list[int] = Field(default_factory=list, max_length=50)
+
+
+class DecideReport(_Input):
+    report_id: int
+    note: str = Field(default="", max_length=2000)
+
+
+class RejectReport(_Input):
+    report_id: int
+    reason: str = Field(min_length=2, max_length=2000)
 
 
 class Edit(_Input):
@@ -217,7 +241,9 @@ class Action:
     needs: type[_Input]
     apply: Callable[[Case, User | None, Any, DeadlinePolicy], CaseState | None]
     target: CaseState | None = None  # the usual target, for the desks' buttons; apply decides
-    per_item: bool = False  # acts on one callback, extension or notice of the case, not on the case
+    per_item: bool = False  # acts on one callback, extension, notice or report of the case, not on the case
+    # Offered as a button only when this holds as well as the state (apply refuses it otherwise).
+    offered: Callable[[Case], bool] | None = None
 
     @property
     def system(self) -> bool:
@@ -270,6 +296,12 @@ def _actions() -> dict[str, Action]:
         Action("publish", _l("Approve the public text"), ANSWERED_STATES, EDITORS, PublicText, _publish),
         Action("withdraw_consent", _l("Consent to publication withdrawn"), frozenset(S), CALLBACK | EDITORS,
                OptionalNote, _withdraw_consent),
+        Action("report_kept", _l("Report the commitment kept"), COMMITMENT_STATES, UNIT, ReportKept,
+               _report_kept, offered=may_report_kept),
+        Action("confirm_kept", _l("Confirm the commitment kept"), COMMITMENT_STATES, OVERSIGHT, DecideReport,
+               _confirm_kept, per_item=True),
+        Action("reject_kept", _l("Reject the report: commitment not kept"), COMMITMENT_STATES, OVERSIGHT,
+               RejectReport, _reject_kept, per_item=True),
         # The application's own; their names are those the history has always used.
         Action("created", _l("Case created"), frozenset({NEW}), SYSTEM, Create, _create, S.ASSIGNED),
         Action("merged_in", _l("Another case merged into this one"), OPEN_STATES, SYSTEM, MergedIn,
@@ -383,7 +415,7 @@ def available(case: Case, user: User) -> list[str]:
             check_may_act(case, action, user)
         except ApiError:
             continue
-        if case.state in action.sources and not action.per_item:
+        if case.state in action.sources and not action.per_item and (action.offered or bool)(case):
             result.append(action.name)
     return result
 
@@ -480,10 +512,15 @@ def _draft(case: Case, actor: User | None, payload: Draft, policy: DeadlinePolic
     db.session.add(reply)
     for attachment_id in payload.attachment_ids:
         attachment = db.session.get(Attachment, attachment_id)
-        if attachment is None or attachment.case_id != case.id or attachment.reply_id is not None:
+        if attachment is None or attachment.case_id != case.id or _attached(attachment):
             raise invalid("attachment_ids", _("No such attachment."))
         attachment.reply = reply
     return S.DRAFTED
+
+
+def _attached(attachment: Attachment) -> bool:
+    """Sent already, with a reply or a report that the commitment is kept."""
+    return attachment.reply_id is not None or attachment.commitment_report_id is not None
 
 
 def reply_problem(body: str, policy: DeadlinePolicy) -> str | None:
@@ -581,9 +618,15 @@ def _callback(
         if case.state in ACTIONS["redo"].sources:
             return _redo(case, actor, Reason(reason=_("Nobody contacted the citizen.")), policy)
         return None
+    if payload.commitment_kept is not None and callback.kind == CallbackKind.RESULT:
+        if not case.commitment_open:
+            raise invalid("commitment_kept", _("This case has no on-air commitment waiting to be kept."))
+        callback.fulfilled = payload.commitment_kept
+        if payload.commitment_kept:
+            _commitment_kept(case, actor, _("Confirmed by the citizen at the result callback."))
     if callback.kind == CallbackKind.LOOKBACK:
         if payload.fulfilled:
-            case.commitment_fulfilled_on = clock.today()
+            _commitment_kept(case, actor, _("Confirmed by the citizen at the look-back."))
         else:
             _schedule(case, CallbackKind.LOOKBACK, clock.today() + LOOKBACK_EVERY)
         return None
@@ -613,7 +656,12 @@ def _settle(case: Case, actor: User | None, payload: OptionalNote, policy: Deadl
     # commitment kept: waiting for one would leave the case open for ever.
     if case.commitment_open and not case.anonymous:
         raise ApiError(
-            409, "commitment_open", _("The on-air commitment is not kept yet; the look-back continues.")
+            409,
+            "commitment_open",
+            _(
+                "The on-air commitment is not kept yet: the unit reports it kept, then the office or "
+                "the citizen at a callback confirms it."
+            ),
         )
     case.settled_at = utcnow()
     return S.SETTLED
@@ -712,6 +760,66 @@ def _edit(case: Case, actor: User | None, payload: Edit, policy: DeadlinePolicy)
         if not case.redo_count and not any(e.state == ExtensionState.APPROVED for e in case.extensions):
             set_due(case, case.received_on, policy)
     return None
+
+
+def may_report_kept(case: Case) -> bool:
+    """The unit may report its on-air commitment kept: one is open and no report waits already."""
+    return case.commitment_open and not any(r.state == ReportState.PENDING for r in case.commitment_reports)
+
+
+def _report_kept(case: Case, actor: User | None, payload: ReportKept, policy: DeadlinePolicy) -> None:
+    assert actor is not None
+    if not case.commitment_open:
+        raise ApiError(409, "no_open_commitment", _("This case has no on-air commitment waiting to be kept."))
+    if not may_report_kept(case):
+        raise ApiError(409, "report_pending", _("A report that the commitment is kept already waits."))
+    report = CommitmentReport(
+        case=case, body=payload.body, reported_by_id=actor.id, reported_on=clock.today()
+    )
+    db.session.add(report)
+    for attachment_id in payload.attachment_ids:
+        attachment = db.session.get(Attachment, attachment_id)
+        if attachment is None or attachment.case_id != case.id or _attached(attachment):
+            raise invalid("attachment_ids", _("No such attachment."))
+        attachment.commitment_report = report
+    return None
+
+
+def _pending_report(case: Case, report_id: int) -> CommitmentReport:
+    report = db.session.get(CommitmentReport, report_id)
+    if report is None or report.case_id != case.id:
+        raise not_found(CommitmentReport, report_id)
+    if report.state != ReportState.PENDING:
+        raise ApiError(409, "report_decided", _("This report was already decided."))
+    return report
+
+
+def _decide(report: CommitmentReport, actor: User | None, state: ReportState, note: str) -> None:
+    report.state = state
+    report.decided_by_id = actor.id if actor else None
+    report.decided_at = utcnow()
+    report.decision_note = note
+
+
+def _confirm_kept(case: Case, actor: User | None, payload: DecideReport, policy: DeadlinePolicy) -> None:
+    _pending_report(case, payload.report_id)  # this case's, and still waiting
+    _commitment_kept(case, actor, payload.note)
+    return None
+
+
+def _reject_kept(case: Case, actor: User | None, payload: RejectReport, policy: DeadlinePolicy) -> None:
+    _decide(_pending_report(case, payload.report_id), actor, ReportState.REJECTED, payload.reason)
+    return None
+
+
+def _commitment_kept(case: Case, actor: User | None, note: str) -> None:
+    """The commitment is kept: on the day the unit reported it, if a report waits (and is confirmed
+    with it), else today, the day the citizen said so."""
+    pending = [r for r in case.commitment_reports if r.state == ReportState.PENDING]
+    for report in pending:
+        _decide(report, actor, ReportState.CONFIRMED, note)
+    kept = pending[-1].reported_on if pending else clock.today()
+    case.commitment_fulfilled_on = case.commitment_fulfilled_on or kept
 
 
 def _column_pick(case: Case, actor: User | None, payload: ColumnPick, policy: DeadlinePolicy) -> None:

@@ -29,6 +29,7 @@ from followup.models import (
     Case,
     CaseEvent,
     CaseState,
+    CommitmentReport,
     Extension,
     ExtensionState,
     HistoryIsAppendOnly,
@@ -83,7 +84,7 @@ def body_for(app: Flask, case_id: int, action: str) -> dict[str, Any]:
         case = db.session.get(Case, case_id)
         assert case is not None
         later = (case.due_on + timedelta(days=10)).isoformat()
-        item: Callback | Extension | Notice | None = None
+        item: Callback | Extension | Notice | CommitmentReport | None = None
         if action == "callback":
             item = Callback(case_id=case.id, kind=CallbackKind.PROCESS, due_on=clock.today())
         elif action in ("decide_extension", "extension_told"):
@@ -100,6 +101,16 @@ def body_for(app: Flask, case_id: int, action: str) -> dict[str, Any]:
         elif action == "publish":
             case.consent_publish = True  # only a case whose citizen consented may be published
             db.session.commit()
+        elif action in ("report_kept", "confirm_kept", "reject_kept"):
+            # The on-air commitment the action is about, as the conversion copies it from the record.
+            case.commitment_what = "派人上门调解"
+            case.commitment_due = case.due_on
+            db.session.commit()
+            if action != "report_kept":
+                handler_id, day = user("handler").id, clock.today()
+                item = CommitmentReport(
+                    case_id=case.id, body="已上门调解", reported_by_id=handler_id, reported_on=day
+                )
         elif action == "notice_seen":
             item = Notice(
                 case_id=case.id, unit_id=case.unit_id, kind=NoticeKind.REMINDER, message="请尽快办理"
@@ -128,6 +139,9 @@ def body_for(app: Flask, case_id: int, action: str) -> dict[str, Any]:
         "column_pick": {"picked": False},
         "publish": {"subject": "法律援助申请", "question": "申请三个月没有答复", "reply": CONCRETE_REPLY},
         "withdraw_consent": {"note": "来电人不同意公开"},
+        "report_kept": {"body": "已派人上门调解，双方达成协议。"},
+        "confirm_kept": {"report_id": item_id},
+        "reject_kept": {"report_id": item_id, "reason": "照片看不出已调解"},
     }
     return bodies.get(action, {})
 

@@ -71,6 +71,9 @@
     const note = el("input", { type: "text", name: "note", maxlength: "2000", placeholder: t("cb.note"),
       "aria-label": t("cb.note") });
     const tried = el("div", { class: "cb-tried", hidden: true });
+    // The citizen may confirm at the result callback that the on-air commitment is kept.
+    const kept = cb.kind === "result" && c.commitment_open
+      ? el("input", { type: "checkbox", name: "commitment_kept" }) : null;
     const detailsCell = el("td", { colspan: "6" });
     const details = el("tr", { class: "cb-details", hidden: true }, detailsCell);
     const toggle = el("button", { type: "button", class: "link" }, t("cb.details"));
@@ -78,17 +81,20 @@
     const tr = el("tr", { class: "cb-row", dataset: { id: cb.id } },
       el("td", {}, Followup.caseLink(c)),
       el("td", {}, c.unit),
-      el("td", { class: "cb-subject" }, c.subject, el("div", {}, toggle)),
+      el("td", { class: "cb-subject" }, c.subject,
+        c.commitment_open && c.commitment_due ? el("div", {}, Followup.commitmentDue(c)) : null,
+        el("div", {}, toggle)),
       el("td", {}, el("div", {}, c.caller_name),
         el("a", { class: "cb-phone", href: "tel:" + c.contact_number }, c.contact_number)),
       el("td", { class: "cb-due" + (overdue ? " cb-overdue" : "") }, cb.due_on,
         overdue ? el("div", {}, el("span", { class: "badge deadline-overdue" }, t("cb.overdue_by"))) : null),
       el("td", { class: "cb-outcome" },
         el("div", { class: "cb-controls" }, channel, note),
+        kept ? el("label", { class: "check cb-kept" }, kept, " ", t("cb.commitment_kept")) : null,
         el("div", { class: "cb-buttons" }, buttons),
         tried));
 
-    const parts = { tr, details, channel, note, tried, buttons, refresh };
+    const parts = { tr, details, channel, note, kept, tried, buttons, refresh };
     outcomes(cb).forEach((o, i) => buttons[i].addEventListener("click", () => record(cb, o, parts)));
     let loaded = false;
     const show = async (open) => {
@@ -135,6 +141,7 @@
     const payload = Object.assign(
       { callback_id: cb.id, channel: parts.channel.value, reached: true, note: parts.note.value.trim() },
       outcome.body);
+    if (parts.kept && parts.kept.checked && payload.satisfaction) payload.commitment_kept = true;
     busy(parts, true);
     let result;
     try {
@@ -173,7 +180,8 @@
     }
     if (cb.kind === "result") {
       if (kase.state === "redo") return fmt("cb.done.unsatisfied", { due: kase.due_on });
-      return fmt("cb.done.satisfied", { satisfaction: label("Satisfaction", payload.satisfaction) });
+      const said = fmt("cb.done.satisfied", { satisfaction: label("Satisfaction", payload.satisfaction) });
+      return payload.commitment_kept ? said + " " + t("cb.done.commitment_confirmed") : said;
     }
     return payload.fulfilled ? t("cb.done.kept") : t("cb.done.not_yet");
   }

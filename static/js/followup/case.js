@@ -87,10 +87,15 @@
     ].filter(Boolean);
     const moved = kase.original_due_on && kase.original_due_on !== kase.due_on;
     const showFirst = kase.first_unit && (kase.first_unit !== kase.unit || kase.assisting_units.length);
+    // The on-air commitment's date is a deadline of the case too: the nearer one is said first.
+    const policyDue = [t("case.due"), el("span", { class: "due", id: "case-due" }, day(kase.due_on), " ", Followup.deadlineBadge(kase))];
+    const promisedDue = [t("case.commitment_deadline"), kase.commitment_due
+      ? el("span", { class: "due", id: "case-commitment-due" }, day(kase.commitment_due), " ", commitmentState(kase)) : ""];
+    const dues = kase.nearer_deadline === "commitment" ? [promisedDue, policyDue] : [policyDue, promisedDue];
     fill($("case-facts"),
       el("div", { class: "case-badges" }, Followup.stateBadge(kase), " ", flags.flatMap((f) => [f, " "])),
       facts([
-        [t("case.due"), el("span", { class: "due", id: "case-due" }, day(kase.due_on), " ", Followup.deadlineBadge(kase))],
+        ...dues,
         [t("case.rule"), kase.due_rule],
         [t("case.original_due"), moved ? day(kase.original_due_on) : ""],
         [t("case.received"), day(kase.received_on)],
@@ -109,6 +114,15 @@
         [t("case.settled_at"), when(kase.settled_at)],
       ], "case-facts-list"),
     );
+  }
+
+  // Open: due soon, overdue... in the policy deadline's words; kept: on which day.
+  function commitmentState(row) {
+    const c = kase.commitment;
+    if (c && c.fulfilled_on) {
+      return el("span", { class: "badge deadline deadline-" + row.commitment_deadline }, fmt("case.kept_on", { date: day(c.fulfilled_on) }));
+    }
+    return Followup.commitmentBadge(row);
   }
 
   // --- the citizen's matter -----------------------------------------------------------------------
@@ -131,7 +145,8 @@
           [t("case.commitment_due"), day(c.due)],
           [t("case.commitment_how"), c.how],
           [t("case.commitment_fulfilled"), c.fulfilled_on ? day(c.fulfilled_on) : t("case.not_yet")],
-        ]))
+        ]),
+        kase.commitment_reports.map(reportItem))
       : null;
     fill($("matter-body"),
       who,
@@ -143,6 +158,45 @@
       kase.on_air_answer ? text(kase.on_air_answer) : empty("case.no_on_air_answer"),
       commitment,
     );
+  }
+
+  // The unit's word that the commitment is kept, its evidence and the office's decision.
+  function reportItem(r) {
+    return el("article", { class: "item commitment-report", dataset: { report: r.id } },
+      el("header", {},
+        el("strong", {}, t("case.report_kept")), " ",
+        el("span", { class: "badge report-" + r.state }, r.state_label), " ",
+        el("span", { class: "muted" }, fmt("case.reported_by", { name: r.reported_by, time: when(r.reported_at) }))),
+      text(r.body, "report-body"),
+      attachmentLinks(r.attachments),
+      facts([
+        [t("case.decided_at"), r.decided_at ? when(r.decided_at) + (r.decided_by ? " · " + r.decided_by : "") : ""],
+        [t("case.decision_note"), r.decision_note],
+      ]),
+      r.state === "pending" && (may("confirm_kept") || may("reject_kept")) ? decideReportForm(r) : null);
+  }
+
+  function decideReportForm(r) {
+    const form = el("form", { class: "item-form", dataset: { key: "report:" + r.id } },
+      field(t("case.report_decision_note"), el("textarea", { name: "note", rows: 2, maxlength: 2000 })),
+      el("div", { class: "actions" },
+        may("confirm_kept") ? el("button", { type: "submit", class: "primary", value: "confirm" }, t("case.confirm_kept")) : null,
+        may("reject_kept") ? el("button", { type: "submit", value: "reject" }, t("case.reject_kept")) : null),
+      el("div", { class: "form-error", role: "alert" }));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const note = form.elements.note.value;
+      if (event.submitter && event.submitter.value === "reject") {
+        if (note.trim().length < 2) {
+          fill(formError(form), t("case.reject_needs_reason"));
+          return;
+        }
+        act("reject_kept", { report_id: r.id, reason: note }, form);
+      } else {
+        act("confirm_kept", { report_id: r.id, note }, form);
+      }
+    });
+    return form;
   }
 
   // --- where it comes from: the show, the call, the guest who answered, the recordings ----------
@@ -324,6 +378,9 @@
       el("label", { class: "check" }, el("input", { type: "checkbox", name: "reached", checked: true }), t("case.reached")),
       question ? el("fieldset", { class: "question", name: question[0] },
         el("legend", {}, question[1]), question[2]) : null,
+      cb.kind === "result" && kase.commitment_open
+        ? el("label", { class: "check" }, el("input", { type: "checkbox", name: "commitment_kept" }), t("case.commitment_kept_citizen"))
+        : null,
       field(t("case.note"), el("textarea", { name: "note", rows: 2, maxlength: 2000 })),
       el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, t("case.record_callback"))),
       el("div", { class: "form-error", role: "alert" }));
@@ -340,6 +397,7 @@
       if (question && reached.checked) {
         const picked = form.querySelector('input[name="' + question[0] + '"]:checked');
         if (picked) body[question[0]] = question[0] === "satisfaction" ? picked.value : picked.value === "true";
+        if (form.elements.commitment_kept && form.elements.commitment_kept.checked) body.commitment_kept = true;
       }
       act("callback", body, form);
     });
@@ -398,6 +456,7 @@
     settle: () => [[noteField()], readNote],
     reassign: reassignInputs,
     draft: draftInputs,
+    report_kept: reportInputs,
     approve: () => [[
       noteField(t("case.review_note_optional")),
       field(PAGE.head_signoff_required ? t("case.head_signoff_required") : t("case.head_signoff_optional"),
@@ -533,6 +592,34 @@
       field(t("case.attach"), file),
       list,
     ], () => ({ body: body.value, attachment_ids: draft.attachments.map((a) => a.id) })];
+  }
+
+  // What was done to keep the commitment, with photos or documents as evidence.
+  function reportInputs() {
+    const body = el("textarea", { name: "body", rows: 4, required: true, minlength: 2, maxlength: 4000 });
+    const files = [];
+    const list = el("ul", { class: "attachments pending" });
+    const drawList = () => fill(list, files.map((a) => el("li", {},
+      el("a", { href: a.url, target: "_blank", rel: "noopener" }, a.filename))));
+    const file = el("input", { type: "file", name: "file", multiple: true,
+      accept: "image/*,.pdf,.doc,.docx,.xls,.xlsx,.txt" });
+    file.addEventListener("change", async () => {
+      file.form.querySelectorAll(".field-error").forEach((n) => n.remove());
+      for (const chosen of [...file.files]) {
+        try {
+          files.push(await upload(chosen));
+          drawList();
+        } catch (error) {
+          file.after(el("div", { class: "field-error", role: "alert" }, chosen.name + ": " + error.message));
+        }
+      }
+      file.value = "";
+    });
+    return [[
+      field(t("case.report_body"), body, t("case.report_hint")),
+      field(t("case.evidence"), file),
+      list,
+    ], () => ({ body: body.value, attachment_ids: files.map((a) => a.id) })];
   }
 
   async function upload(chosen) {

@@ -20,9 +20,31 @@ const Followup = (() => {
     }, t("followup.fallback_short")));
   }
 
-  function dueCell(row) {
-    return el("span", { class: "due" }, row.due_on, " ", deadlineBadge(row));
+  // The on-air commitment's deadline, in the policy deadline's words and colours.
+  function commitmentBadge(row) {
+    return el("span", { class: "badge deadline deadline-" + row.commitment_deadline }, row.commitment_deadline_label);
   }
+
+  function commitmentDue(row) {
+    return el("span", { class: "due due-commitment" },
+      t("followup.commitment_due"), " ", row.commitment_due, " ", commitmentBadge(row));
+  }
+
+  // The policy's deadline; with an open on-air commitment that has a date, both, the nearer first
+  // ("承诺 2026-12-09 · 办理时限 2026-12-21").
+  function dueCell(row) {
+    if (!row.commitment_open || !row.commitment_due) {
+      return el("span", { class: "due" }, row.due_on, " ", deadlineBadge(row));
+    }
+    const policy = el("span", { class: "due due-policy" }, t("followup.policy_due"), " ", row.due_on, " ", deadlineBadge(row));
+    const both = row.nearer_deadline === "commitment" ? [commitmentDue(row), policy] : [policy, commitmentDue(row)];
+    return el("span", { class: "dues" }, both[0], el("span", { class: "muted" }, " · "), both[1]);
+  }
+
+  // Late or close: by the policy's deadline or by the open commitment's (the desks' counters, rows).
+  const late = (row) => row.deadline === "overdue" || row.commitment_deadline === "overdue";
+  const soon = (row) => !late(row) && ["due_soon", "due_today"].some(
+    (s) => row.deadline === s || row.commitment_deadline === s);
 
   function caseLink(row) {
     return el("a", { href: "/followup/cases/" + row.id, class: "case-number" }, row.number);
@@ -43,5 +65,5 @@ const Followup = (() => {
     return shown;
   }
 
-  return { stateBadge, deadlineBadge, dueCell, caseLink, showFieldErrors };
+  return { stateBadge, deadlineBadge, commitmentBadge, commitmentDue, dueCell, late, soon, caseLink, showFieldErrors };
 })();

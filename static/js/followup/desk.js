@@ -23,8 +23,7 @@ const Desk = (() => {
     return fmt(one ? key + ".one" : key, Object.assign({ n }, vars || {}));
   }
 
-  const late = (row) => row.deadline === "overdue";
-  const soon = (row) => row.deadline === "due_soon" || row.deadline === "due_today";
+  const { late, soon } = Followup;
 
   function subjectCell(row, ownUnit) {
     const marks = [];

@@ -124,11 +124,14 @@
       MEASURES.map((m) => rateCell(r.measures[m.key])),
       ["cases", "settled", "overdue_open", "redone", "no_contact", "supervision_notices"]
         .map((k) => el("td", { class: "num" }, String(r[k]))),
-      satisfactionCell(r.handling_satisfaction));
+      satisfactionCell(r.handling_satisfaction),
+      el("td", { class: "num" }, String(r.commitments.overdue)),
+      el("td", { class: "num" }, String(r.commitments.due_soon)),
+      rateCell(r.commitments.kept_on_time));
   }
 
   function renderTable(data) {
-    const cols = 3 + MEASURES.length + 7;
+    const cols = 3 + MEASURES.length + 10;
     const rows = data.ranked.map((r) => row(r, data.min_cases));
     if (!data.ranked.length && data.unranked.length) {
       rows.push(el("tr", { class: "separator" }, el("td", { colspan: cols }, t("scores.no_ranked"))));
