@@ -40,6 +40,15 @@ def _kinds() -> list[tuple[str, Callable[[Call], bool], Callable[[int], str]]]:
             lambda n: ngettext("%(num)d caller still on air", "%(num)d callers still on air", n),
         ),
         (
+            "after_air",
+            _in(CallState.AFTER_AIR),
+            lambda n: ngettext(
+                "%(num)d caller still on hold after air",
+                "%(num)d callers still on hold after air",
+                n,
+            ),
+        ),
+        (
             "ready",
             _in(CallState.READY),
             lambda n: ngettext("%(num)d caller ready for air", "%(num)d callers ready for air", n),

@@ -22,7 +22,8 @@ percentage and anyone can check it. What each counts (all dates are station-loca
   case's own field: sending a case back to be redone clears the case's, and an unsatisfied citizen
   must count against the unit until a new answer satisfies them.
 - satisfaction with on-air answers (现场答复满意率): of the aired calls of the unit's sessions in
-  the period whose satisfaction the clerk recorded, the satisfied and basically satisfied.
+  the period whose satisfaction was recorded (by the producer when the caller is back after air,
+  or by the clerk), the satisfied and basically satisfied.
 
 Beside them, not weighed in the composite (seed 002 names no weight for them), the on-air
 commitments of those cases that have a date: how many are due soon (or today) and how many overdue
