@@ -58,6 +58,7 @@ def columns() -> list[tuple[str, float]]:
         (_("Callback satisfaction"), 11),
         (_("Extension"), 18),
         (_("Times redone"), 8),
+        (_("On-air commitment due"), 11.5),
         (_("District"), 10),
         (_("Channel"), 7),
         (_("Line"), 6),
@@ -138,6 +139,7 @@ def _case_row(sheet: Worksheet, row: int, index: int, case: Case, today: date) -
         label(case.satisfaction),
         _extension(case.extensions),
         case.redo_count,
+        case.commitment_due if case.commitment_what else None,
         *_origin(case),
         _remarks(case),
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
+from datetime import date
 from io import BytesIO
 from types import SimpleNamespace
 from typing import Any
@@ -31,13 +32,13 @@ HEADER_ROW = 3
 ENGLISH_HEADERS = [
     "No.", "Case number", "Received on", "Caller", "Contact number", "Category", "Matter raised",
     "Handling unit", "Handling section", "Handling state", "Time limit", "Overdue?", "Answered on",
-    "Callback satisfaction", "Extension", "Times redone", "District", "Channel", "Line", "Show and session",
-    "Guest who answered", "Remarks",
+    "Callback satisfaction", "Extension", "Times redone", "On-air commitment due", "District", "Channel",
+    "Line", "Show and session", "Guest who answered", "Remarks",
 ]  # fmt: skip
 CHINESE_HEADERS = [
     "序号", "编号", "受理日期", "来电人", "联系电话", "类别", "反映问题", "承办单位", "承办科室", "办理状态",
-    "办理时限", "是否超期", "答复日期", "回访满意度", "延期", "重办次数", "区域", "渠道", "线路", "直播场次",
-    "答复嘉宾", "备注",
+    "办理时限", "是否超期", "答复日期", "回访满意度", "延期", "重办次数", "承诺时限", "区域", "渠道", "线路",
+    "直播场次", "答复嘉宾", "备注",
 ]  # fmt: skip
 
 
@@ -123,7 +124,7 @@ def test_the_register_has_its_title_and_header_row_in_english(
     sheet = sheet_of(client)
 
     assert sheet["A1"].value == "Register of hotline follow-up cases"
-    assert "A1:V1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert "A1:W1" in {str(r) for r in sheet.merged_cells.ranges}
     assert "Exported" in sheet["A2"].value
     assert headers(sheet) == ENGLISH_HEADERS
     assert all(cell.font.b and cell.border.bottom.style == "thin" for cell in sheet[HEADER_ROW])
@@ -211,3 +212,27 @@ def test_the_register_carries_the_facts_of_the_call(
     assert row["线路"] == "2"
     assert str(row["直播场次"]).startswith(show)
     assert str(row["答复嘉宾"]).startswith("李红")
+
+
+def test_the_register_carries_the_on_air_commitments_date(
+    app: Flask, demo: SimpleNamespace, as_user: AsUser
+) -> None:
+    """A commitment's date is a deadline of its case, so the register shows it beside the time limit."""
+    from followup.conversion import convert_call
+    from tests.followup_helpers import add_call, user
+
+    call_id = add_call(
+        app,
+        demo.id,
+        record={"outcome": "commitment", "commitment_what": "派人修路灯", "commitment_due": date(2026, 12, 9),
+                "commitment_how": "电话告知"},
+    )  # fmt: skip
+    with app.app_context():
+        call = db.session.get(Call, call_id)
+        assert call is not None
+        convert_call(call, user("oversight"))
+    sheet = sheet_of(as_user("oversight"))
+    first = next(sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+    row = dict(zip(headers(sheet), first, strict=True))
+
+    assert row["承诺时限"].date() == date(2026, 12, 9)
