@@ -40,7 +40,7 @@ RECEIVED = "2026-12-06"  # the show's day: the 15-day policy deadline is 2026-12
 PROMISED = "2026-12-09"
 POLICY_DUE = "2026-12-21"
 WEB = {
-    "caller_name": "王建国",
+    "caller_name": "刘建华",
     "phone": "13912345678",
     "district": "西湖区",
     "subject": "法律援助申请三个月没有答复",
@@ -55,7 +55,7 @@ PHONE = {
 WEB_ANSWER = "法律援助中心节目后核实进度并答复。"
 PROMISE = "派人清运小区门口垃圾"
 KEPT_REPLY = "经核实，区环卫所已于12月8日派两名工人清运小区门口垃圾，并新设分类垃圾桶两个，已电话告知来电人。"
-REPLY = "经核实，王建国的援助申请已于12月8日批准，经办人张伟科长，联系电话13812345678。"
+REPLY = "经核实，刘建华的援助申请已于12月8日批准，经办人张伟科长，联系电话13812345678。"
 SHOTS = os.environ.get("WALK_SHOTS")
 
 
