@@ -366,7 +366,6 @@ def test_the_done_when_walk_of_a_two_caller_show(
         screen(producer, phone_call, {k: PHONE[k] for k in ("caller_name", "district", "subject")})
 
         air(host, web_call)
-        clerk.reload()
         record_the_first_caller(clerk)
         end_segment(host, web_call)
         air(host, phone_call)
