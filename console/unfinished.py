@@ -1,6 +1,6 @@
 """What ending the show would leave unfinished: aired calls with no record, and cards still in the
-show (on air, ready, being screened or on hold, waiting). The seats ask before ending and show these
-lines as the server words them; the rules of what counts are here only."""
+show (on air, on hold after air, ready, being screened or on hold, waiting). The seats ask before
+ending and show these lines as the server words them; the rules of what counts are here only."""
 
 from __future__ import annotations
 
@@ -40,12 +40,12 @@ def _kinds() -> list[tuple[str, Callable[[Call], bool], Callable[[int], str]]]:
             lambda n: ngettext("%(num)d caller still on air", "%(num)d callers still on air", n),
         ),
         (
+            # Back from the air on hold for the producer: ending the show now would hang them up
+            # before their satisfaction is asked.
             "after_air",
             _in(CallState.AFTER_AIR),
             lambda n: ngettext(
-                "%(num)d caller still on hold after air",
-                "%(num)d callers still on hold after air",
-                n,
+                "%(num)d caller waiting after air", "%(num)d callers waiting after air", n
             ),
         ),
         (

@@ -193,15 +193,3 @@ def test_the_end_of_the_show_lets_a_caller_held_after_air_go(
     assert as_user("producer").get(f"/api/calls/{card_id}").json["state"] == "done"
     assert [c["name"] for c in commands(line_server)] == ["drop"]
 
-
-def test_ending_the_show_warns_of_a_caller_still_held_after_air(
-    live: SimpleNamespace, line_server: SocketIOTestClient, as_user: AsUser
-) -> None:
-    card_id = aired(line_server, as_user)
-    as_user("host").post(f"/api/calls/{card_id}/end-air")
-
-    answer = as_user("host").get(f"/api/sessions/{live.id}/unfinished")
-
-    items = {item["kind"]: item for item in answer.json["items"]}
-    assert items["after_air"]["count"] == 1
-    assert [c["id"] for c in items["after_air"]["calls"]] == [card_id]

@@ -212,6 +212,20 @@ def test_ending_the_show_first_lists_what_it_leaves_unfinished(
     assert as_user("producer").get(f"/api/sessions/{live.id}/unfinished").status_code == 200
 
 
+def test_ending_the_show_names_a_caller_still_waiting_after_air(
+    app: Flask, as_user: AsUser, live: SimpleNamespace
+) -> None:
+    after_air = add_call(
+        app, live.id, caller_name="钱女士", record={"outcome": "answered"}, state=CallState.AFTER_AIR
+    )
+
+    items = as_user("host").get(f"/api/sessions/{live.id}/unfinished").json["items"]
+
+    found = [(item["kind"], [c["id"] for c in item["calls"]]) for item in items]
+    assert found == [("after_air", [after_air])]
+    assert items[0]["text"] == "1 位来电人播后等待回访"
+
+
 def test_a_finished_show_leaves_nothing(app: Flask, as_user: AsUser, live: SimpleNamespace) -> None:
     add_call(app, live.id, record={"outcome": "answered"})
     answer = as_user("host").get(f"/api/sessions/{live.id}/unfinished").json

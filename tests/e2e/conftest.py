@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import re
+import struct
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,6 +66,22 @@ def stand_in_line_server(console: Console, lines: list[dict[str, Any]]) -> Itera
         yield client
     finally:
         client.disconnect()
+
+
+def png(path: Path) -> Path:
+    """A real 1×1 PNG, as a phone's photo would be."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -12,15 +12,13 @@ the issue is about is done and read in the browser, in Chinese.
 from __future__ import annotations
 
 import re
-import struct
-import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import own_server
+from tests.e2e.conftest import own_server, png
 from tests.live_server import Console
 
 pytestmark = pytest.mark.e2e
@@ -44,22 +42,6 @@ def post(http: object, url: str, body: dict[str, object] | None = None) -> dict[
     response = http.post(url, json=body or {}, timeout=10)  # type: ignore[attr-defined]
     assert response.status_code in (200, 201), (url, response.text)
     return dict(response.json())
-
-
-def png(path: Path) -> Path:
-    """A real 1×1 PNG, as a phone's photo would be."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    path.write_bytes(
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
-        + chunk(b"IEND", b"")
-    )
-    return path
 
 
 def case_with_a_commitment(console: Console) -> int:
