@@ -14,6 +14,7 @@ from sqlalchemy import select
 from broadcast.models import AirSession
 from console.models import Call, CallState
 from core.extensions import db
+from core.text import mask_number
 
 
 def _unrecorded(call: Call) -> bool:
@@ -69,8 +70,14 @@ def _kinds() -> list[tuple[str, Callable[[Call], bool], Callable[[int], str]]]:
 
 
 def _who(call: Call) -> str:
-    name = call.caller_name or _("Listener")
-    return f"{name} ({call.subject})" if call.subject else name
+    # A caller who gave no name is told apart by the number as the studio sees it.
+    name = call.caller_name or mask_number(call.caller_number or call.contact_number) or _("Listener")
+    return _("%(who)s (%(subject)s)", who=name, subject=call.subject) if call.subject else name
+
+
+def _line(text: str, calls: list[Call]) -> str:
+    """What a seat shows for one kind: its count, then who."""
+    return _("%(what)s: %(who)s", what=text, who=_(", ").join(_who(c) for c in calls))
 
 
 def unfinished(session: AirSession) -> dict[str, Any]:
@@ -85,6 +92,7 @@ def unfinished(session: AirSession) -> dict[str, Any]:
                     "kind": kind,
                     "count": len(found),
                     "text": words(len(found)),
+                    "line": _line(words(len(found)), found),
                     "calls": [{"id": c.id, "who": _who(c)} for c in found],
                 }
             )

@@ -293,9 +293,10 @@ def _actions() -> dict[str, Action]:
         Action("edit", _l("Edit"), OPEN_STATES, OVERSIGHT, Edit, _edit),
         Action("column_pick", _l("Pick for the newspaper column"), frozenset(S), OVERSIGHT | {Role.PRODUCER},
                ColumnPick, _column_pick),
-        Action("publish", _l("Approve the public text"), ANSWERED_STATES, EDITORS, PublicText, _publish),
+        Action("publish", _l("Approve the public text"), ANSWERED_STATES, EDITORS, PublicText, _publish,
+               offered=consented),
         Action("withdraw_consent", _l("Consent to publication withdrawn"), frozenset(S), CALLBACK | EDITORS,
-               OptionalNote, _withdraw_consent),
+               OptionalNote, _withdraw_consent, offered=consented),
         Action("report_kept", _l("Report the commitment kept"), COMMITMENT_STATES, UNIT, ReportKept,
                _report_kept, offered=may_report_kept),
         Action("confirm_kept", _l("Confirm the commitment kept"), COMMITMENT_STATES, OVERSIGHT, DecideReport,
@@ -760,6 +761,11 @@ def _edit(case: Case, actor: User | None, payload: Edit, policy: DeadlinePolicy)
         if not case.redo_count and not any(e.state == ExtensionState.APPROVED for e in case.extensions):
             set_due(case, case.received_on, policy)
     return None
+
+
+def consented(case: Case) -> bool:
+    """Publication is offered, and its withdrawal, only for a citizen who agreed to it."""
+    return case.consent_publish
 
 
 def may_report_kept(case: Case) -> bool:

@@ -200,8 +200,9 @@ def test_ending_the_show_first_lists_what_it_leaves_unfinished(
     assert set(items) == {"unrecorded", "waiting", "screening", "ready"}
     assert [c["id"] for c in items["unrecorded"]["calls"]] == [unrecorded]
     assert recorded not in [c["id"] for item in items.values() for c in item["calls"]]
-    assert items["unrecorded"]["calls"][0]["who"] == "孙先生 (公交站台破损)"
+    assert items["unrecorded"]["calls"][0]["who"] == "孙先生（公交站台破损）"
     assert items["unrecorded"]["text"] == "1 个已播来电尚无记录"
+    assert items["unrecorded"]["line"] == "1 个已播来电尚无记录：孙先生（公交站台破损）"
     assert [c["id"] for c in items["waiting"]["calls"]] == [waiting]
     assert [c["id"] for c in items["screening"]["calls"]] == [on_hold]
     assert [c["id"] for c in items["ready"]["calls"]] == [ready]
@@ -230,3 +231,15 @@ def test_a_finished_show_leaves_nothing(app: Flask, as_user: AsUser, live: Simpl
     add_call(app, live.id, record={"outcome": "answered"})
     answer = as_user("host").get(f"/api/sessions/{live.id}/unfinished").json
     assert answer == {"items": [], "total": 0}
+
+
+def test_the_end_show_list_tells_a_nameless_caller_by_the_masked_number(
+    app: Flask, as_user: AsUser, live: SimpleNamespace
+) -> None:
+    add_call(app, live.id, caller_name="", subject="", caller_number="13912345678", state=CallState.WAITING)
+    add_call(app, live.id, caller_name="", subject="", caller_number="13987654321", state=CallState.WAITING)
+
+    answer = as_user("host").get(f"/api/sessions/{live.id}/unfinished")
+
+    (waiting,) = answer.json["items"]
+    assert waiting["line"] == "2 张卡片仍在等待：139****5678、139****4321"

@@ -161,6 +161,20 @@ def test_a_unit_may_not_approve_and_a_case_without_consent_may_not_be_approved(
     assert not_publishable.json["error"]["code"] == "not_publishable"
 
 
+def test_publication_is_offered_only_for_a_citizen_who_consented(
+    app: Flask, demo: SimpleNamespace, as_user: AsUser
+) -> None:
+    consented = answered(app, demo)
+    no_consent = answered(app, demo, consent_publish=False, contact_number="13900000009")
+    office = as_user("oversight")
+
+    def offered(case_id: int) -> set[str]:
+        return {a["name"] for a in office.get(f"/api/cases/{case_id}").json["actions"]}
+
+    assert {"publish", "withdraw_consent"} <= offered(consented)
+    assert not {"publish", "withdraw_consent"} & offered(no_consent)
+
+
 # --- taken down, reviewed again -----------------------------------------------------------------
 
 

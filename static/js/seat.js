@@ -353,7 +353,7 @@ export class ShowControls {
       Hotline.toast(err.message, "error");
       return;
     }
-    const lines = unfinished.items.map((item) => `${item.text}: ${item.calls.map((c) => c.who).join(", ")}`);
+    const lines = unfinished.items.map((item) => item.line);
     const list = document.getElementById("end-warnings");
     if (list) {
       list.replaceChildren(...lines.map((line) => Hotline.el("li", {}, line)));
