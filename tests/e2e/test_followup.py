@@ -218,10 +218,14 @@ def test_after_the_show_a_case_is_refused_fixed_approved_called_back_unsatisfied
     ):
         row = oversight.locator("#case-list tr.case-row").filter(has_text=subject)
         expect(row).to_have_count(1)
-        expect(row.locator(".due")).to_contain_text(expected_due(today, category).isoformat())
         expect(row.locator(".case-state")).to_have_text("Assigned")
         if subject == AIRED_COMMITMENT:
             expect(row).to_contain_text("On-air commitment")
+            # The commitment's own date is a deadline of the case, shown beside the policy's.
+            expect(row.locator(".due-policy")).to_contain_text(expected_due(today, category).isoformat())
+            expect(row.locator(".due-commitment")).to_contain_text((today + timedelta(days=3)).isoformat())
+        else:
+            expect(row.locator(".due")).to_contain_text(expected_due(today, category).isoformat())
         numbers[subject] = row.locator("a.case-number").inner_text()
         ids[subject] = int(row.get_attribute("data-id") or 0)
     assert all(re.fullmatch(rf"{today.year}-\d{{4}}", n) for n in numbers.values()), numbers
