@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import socketio
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -155,3 +156,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if isinstance(server, Console):
             report.sections.append(("server log (tail)", server.log_tail()))
     return report
+
+
+def post(http: requests.Session, url: str, body: dict[str, object] | None = None) -> dict[str, Any]:
+    """An API call a test makes on a user's behalf; anything but success fails the test there."""
+    response = http.post(url, json=body or {}, timeout=10)
+    assert response.status_code in (200, 201), (url, response.text)
+    return dict(response.json())
+
+
+def open_page_as(login_page: Callable[[str], Page], live_server: Console, username: str, path: str) -> Page:
+    """``path`` opened by ``username``, in English (the tests read the English words)."""
+    page = login_page(username)
+    page.context.add_cookies([{"name": "lang", "value": "en", "url": live_server.url}])
+    page.goto(live_server.url + path)
+    return page

@@ -9,11 +9,10 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
-import requests
 from playwright.sync_api import Page, expect
 
 from core import clock
-from tests.e2e.conftest import own_server
+from tests.e2e.conftest import own_server, post
 from tests.live_server import Console
 
 pytestmark = pytest.mark.e2e
@@ -26,12 +25,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     """This module's own server: the show it puts on air does not disturb the seat tests."""
     with own_server(tmp_path_factory, "e2e-after-air") as console:
         yield console
-
-
-def post(http: requests.Session, url: str, body: dict[str, object] | None = None) -> dict[str, object]:
-    response = http.post(url, json=body or {}, timeout=10)
-    assert response.status_code in (200, 201), (url, response.text)
-    return dict(response.json())
 
 
 def on_air(console: Console, subject: str, name: str) -> int:

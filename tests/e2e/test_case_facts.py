@@ -18,7 +18,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from console.models import Recording
-from tests.e2e.conftest import own_server
+from tests.e2e.conftest import open_page_as, own_server, post
 from tests.live_server import Console
 
 pytestmark = pytest.mark.e2e
@@ -33,19 +33,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     """This module's own server: the show it puts on air does not disturb the seat tests."""
     with own_server(tmp_path_factory, "e2e-case-facts") as console:
         yield console
-
-
-def open_as(login_page: Callable[[str], Page], live_server: Console, username: str, path: str) -> Page:
-    page = login_page(username)
-    page.context.add_cookies([{"name": "lang", "value": "en", "url": live_server.url}])
-    page.goto(live_server.url + path)
-    return page
-
-
-def post(http: object, url: str, body: dict[str, object] | None = None) -> dict[str, object]:
-    response = http.post(url, json=body or {}, timeout=10)  # type: ignore[attr-defined]
-    assert response.status_code in (200, 201), (url, response.text)
-    return dict(response.json())
 
 
 def store_recording(console: Console, call_id: int) -> int:
@@ -85,7 +72,7 @@ def test_a_case_made_from_an_aired_call_shows_its_district_channel_show_guest_an
         post(producer, f"{api}/calls/{call_id}/{step}")
 
     # The clerk names the guest who answered, from the session's guests.
-    clerk = open_as(login_page, live_server, "clerk", f"/live/{session_id}/clerk")
+    clerk = open_page_as(login_page, live_server, "clerk", f"/live/{session_id}/clerk")
     clerk.locator("#aired [data-call-id]").filter(has_text=SUBJECT).click()
     clerk.check('#record [name="outcome"][value="followup"]')
     clerk.fill('#record [name="answer"]', "节目后由法律援助中心核实。")
@@ -96,7 +83,7 @@ def test_a_case_made_from_an_aired_call_shows_its_district_channel_show_guest_an
     recording_id = store_recording(live_server, int(str(call_id)))
     case_id = post(live_server.login("oversight"), f"{api}/calls/{call_id}/case")["id"]
 
-    office = open_as(login_page, live_server, "oversight", f"/followup/cases/{case_id}")
+    office = open_page_as(login_page, live_server, "oversight", f"/followup/cases/{case_id}")
     expect(office.locator("#matter-body")).to_contain_text(DISTRICT)
     origin = office.locator("#origin-body")
     expect(origin).to_contain_text("Manual")  # the channel: a card the producer made by hand
@@ -110,7 +97,7 @@ def test_a_case_made_from_an_aired_call_shows_its_district_channel_show_guest_an
     office.wait_for_function("() => document.querySelector('#origin-body audio').readyState >= 1")
     assert audio.evaluate("a => a.duration") == pytest.approx(2.0, abs=0.1)
 
-    handler = open_as(login_page, live_server, "handler", f"/followup/cases/{case_id}")
+    handler = open_page_as(login_page, live_server, "handler", f"/followup/cases/{case_id}")
     expect(handler.locator("#origin-body")).to_contain_text(GUEST)
     expect(handler.locator("#matter-body")).to_contain_text(DISTRICT)
     expect(handler.locator("#origin-body audio")).to_have_count(0)

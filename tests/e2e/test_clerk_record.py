@@ -10,12 +10,11 @@ show on air. A record corrected after the show reaches its case's history. Pages
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import own_server
+from tests.e2e.conftest import open_page_as, own_server, post
 from tests.live_server import Console
 
 pytestmark = pytest.mark.e2e
@@ -34,19 +33,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     """This module's own server: the show it puts on air and ends does not disturb the others."""
     with own_server(tmp_path_factory, "e2e-clerk-record") as console:
         yield console
-
-
-def open_as(login_page: Callable[[str], Page], live_server: Console, username: str, path: str) -> Page:
-    page = login_page(username)
-    page.context.add_cookies([{"name": "lang", "value": "en", "url": live_server.url}])
-    page.goto(live_server.url + path)
-    return page
-
-
-def post(http: Any, url: str, body: dict[str, object] | None = None) -> dict[str, Any]:
-    response = http.post(url, json=body or {}, timeout=10)
-    assert response.status_code in (200, 201), (url, response.text)
-    return dict(response.json())
 
 
 def test_each_record_is_filed_under_its_own_caller_and_ending_the_show_warns(
@@ -68,7 +54,7 @@ def test_each_record_is_filed_under_its_own_caller_and_ending_the_show_warns(
     first, second, third = new_call(FIRST), new_call(SECOND), new_call(THIRD)
     air(first)
 
-    clerk = open_as(login_page, live_server, "clerk", f"/live/{session_id}/clerk")
+    clerk = open_page_as(login_page, live_server, "clerk", f"/live/{session_id}/clerk")
     who = clerk.locator("#record-who")
     # The pane follows the caller on air and says whose record it is: name, masked number, time.
     expect(who).to_contain_text(FIRST["caller_name"])
@@ -125,7 +111,7 @@ def test_each_record_is_filed_under_its_own_caller_and_ending_the_show_warns(
 
     # Ending the show: the third caller aired without a record, a card still waits.
     new_call(WAITING)
-    seat = open_as(login_page, live_server, "producer", f"/live/{session_id}/producer")
+    seat = open_page_as(login_page, live_server, "producer", f"/live/{session_id}/producer")
     seat.click("#end-show")
     warnings = seat.locator("#end-warnings")
     expect(warnings).to_contain_text(THIRD["caller_name"])
@@ -146,6 +132,6 @@ def test_each_record_is_filed_under_its_own_caller_and_ending_the_show_warns(
     expect(who).to_contain_text(SECOND["caller_name"])
     clerk.fill('#record [name="commitment_due"]', "2026-12-12")
     expect(clerk.locator("#record-status")).to_contain_text("Saved", timeout=5000)
-    office = open_as(login_page, live_server, "oversight", f"/followup/cases/{found[0]['id']}")
+    office = open_page_as(login_page, live_server, "oversight", f"/followup/cases/{found[0]['id']}")
     amended = office.locator('#history-body [data-action="record_amended"]')
     expect(amended).to_contain_text("2026-12-09 → 2026-12-12")

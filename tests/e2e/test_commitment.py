@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import own_server, png
+from tests.e2e.conftest import own_server, png, post
 from tests.live_server import Console
 
 pytestmark = pytest.mark.e2e
@@ -36,12 +36,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         patch.setenv("HOTLINE_TODAY", RECEIVED)
         with own_server(tmp_path_factory, "e2e-commitment") as console:
             yield console
-
-
-def post(http: object, url: str, body: dict[str, object] | None = None) -> dict[str, object]:
-    response = http.post(url, json=body or {}, timeout=10)  # type: ignore[attr-defined]
-    assert response.status_code in (200, 201), (url, response.text)
-    return dict(response.json())
 
 
 def case_with_a_commitment(console: Console) -> int:

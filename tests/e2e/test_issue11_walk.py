@@ -26,12 +26,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 import socketio
 from playwright.sync_api import Browser, Page, expect
 
 from telephony.protocol import NAMESPACE, Event, LineState
-from tests.e2e.conftest import own_server, png, stand_in_line_server
+from tests.e2e.conftest import own_server, png, post, stand_in_line_server
 from tests.live_server import Console
 
 pytestmark = pytest.mark.e2e
@@ -66,12 +65,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         patch.setenv("HOTLINE_TODAY", RECEIVED)
         with own_server(tmp_path_factory, "e2e-issue11-walk") as console:
             yield console
-
-
-def post(http: requests.Session, url: str, body: dict[str, object] | None = None) -> dict[str, Any]:
-    response = http.post(url, json=body or {}, timeout=10)
-    assert response.status_code in (200, 201), (url, response.text)
-    return dict(response.json())
 
 
 def shot(page: Page, name: str) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from broadcast.models import Section
 from console.models import Call, Channel
-from tests.e2e.conftest import own_server
+from tests.e2e.conftest import own_server, post
 from tests.live_server import Console
 
 pytestmark = pytest.mark.e2e
@@ -39,12 +39,6 @@ WEB_SUBJECT = "古籍修复室"  # no prepared answer shares its words
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     with own_server(tmp_path_factory, "e2e-official-screen") as console:
         yield console
-
-
-def post(http: object, url: str, body: dict[str, object] | None = None) -> dict[str, object]:
-    response = http.post(url, json=body or {}, timeout=10)  # type: ignore[attr-defined]
-    assert response.status_code in (200, 201), (url, response.text)
-    return dict(response.json())
 
 
 def on_air(console: Console, card: dict[str, object], *, web: bool = False) -> int:

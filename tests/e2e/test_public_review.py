@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import own_server
+from tests.e2e.conftest import own_server, post
 from tests.followup_helpers import CONCRETE_REPLY
 from tests.live_server import Console
 
@@ -30,12 +30,6 @@ EDITED = "（编辑补充）援助决定已送达。"
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     with own_server(tmp_path_factory, "e2e-public-review") as console:
         yield console
-
-
-def post(http: object, url: str, body: dict[str, object] | None = None) -> dict[str, object]:
-    response = http.post(url, json=body or {}, timeout=10)  # type: ignore[attr-defined]
-    assert response.status_code in (200, 201), (url, response.text)
-    return dict(response.json())
 
 
 def answered_case(live_server: Console) -> tuple[int, str]:
