@@ -511,12 +511,20 @@ def _draft(case: Case, actor: User | None, payload: Draft, policy: DeadlinePolic
     assert actor is not None
     reply = Reply(case=case, body=payload.body, drafted_by_id=actor.id)
     db.session.add(reply)
-    for attachment_id in payload.attachment_ids:
+    for attachment in _unattached(case, payload.attachment_ids):
+        attachment.reply = reply
+    return S.DRAFTED
+
+
+def _unattached(case: Case, attachment_ids: list[int]) -> list[Attachment]:
+    """The case's uploaded files named by ``attachment_ids``, none yet part of a reply or report."""
+    found = []
+    for attachment_id in attachment_ids:
         attachment = db.session.get(Attachment, attachment_id)
         if attachment is None or attachment.case_id != case.id or _attached(attachment):
             raise invalid("attachment_ids", _("No such attachment."))
-        attachment.reply = reply
-    return S.DRAFTED
+        found.append(attachment)
+    return found
 
 
 def _attached(attachment: Attachment) -> bool:
@@ -783,10 +791,7 @@ def _report_kept(case: Case, actor: User | None, payload: ReportKept, policy: De
         case=case, body=payload.body, reported_by_id=actor.id, reported_on=clock.today()
     )
     db.session.add(report)
-    for attachment_id in payload.attachment_ids:
-        attachment = db.session.get(Attachment, attachment_id)
-        if attachment is None or attachment.case_id != case.id or _attached(attachment):
-            raise invalid("attachment_ids", _("No such attachment."))
+    for attachment in _unattached(case, payload.attachment_ids):
         attachment.commitment_report = report
     return None
 
